@@ -1,0 +1,58 @@
+/**
+ * The one error base of signwire. Every layer has its own family
+ * (`ParseError` for the wire, `HttpError` for the app, `SignatureError` for
+ * signing), and every error carries a stable `code` that tests, docs and
+ * clients can rely on. Messages are for people; codes are for programs.
+ */
+
+/** Codes raised by the wire layer (the HTTP/1.1 parser, writer and connection). */
+export type WireErrorCode =
+  | 'ERR_HTTP_REQUEST_LINE'
+  | 'ERR_HTTP_METHOD'
+  | 'ERR_HTTP_METHOD_NOT_IMPLEMENTED'
+  | 'ERR_HTTP_TARGET'
+  | 'ERR_HTTP_URI_TOO_LONG'
+  | 'ERR_HTTP_VERSION'
+  | 'ERR_HTTP_VERSION_NOT_SUPPORTED'
+  | 'ERR_HTTP_LINE_ENDING'
+  | 'ERR_HTTP_HEADER'
+  | 'ERR_HTTP_HEADERS_TOO_LARGE'
+  | 'ERR_HTTP_HOST'
+  | 'ERR_HTTP_CONTENT_LENGTH'
+  | 'ERR_HTTP_TRANSFER_ENCODING'
+  | 'ERR_HTTP_CODING_NOT_IMPLEMENTED'
+  | 'ERR_HTTP_CHUNK'
+  | 'ERR_HTTP_BODY_TOO_LARGE'
+  | 'ERR_HTTP_EXPECTATION'
+  | 'ERR_HTTP_HEADERS_TIMEOUT'
+  | 'ERR_HTTP_BODY_TIMEOUT'
+  | 'ERR_HTTP_INCOMPLETE_BODY'
+  | 'ERR_HTTP_UNAVAILABLE'
+  | 'ERR_HTTP_INVALID_HEADER'
+  | 'ERR_HTTP_RESPONSE_STATE'
+  | 'ERR_HTTP_BODY_CONSUMED'
+  | 'ERR_INVALID_OPTION';
+
+/** Codes shared by every layer. */
+export type CommonErrorCode = 'ERR_INTERNAL';
+
+/** Every stable error code signwire produces. Each one is documented in docs/errors.md. */
+export type ErrorCode = WireErrorCode | CommonErrorCode;
+
+/**
+ * Base class of every error signwire throws on purpose.
+ *
+ * @example
+ * try { parser.push(bytes); } catch (err) {
+ *   if (err instanceof SignwireError) console.log(err.code);
+ * }
+ */
+export class SignwireError extends Error {
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.code = code;
+    this.name = new.target.name;
+  }
+}

@@ -1,0 +1,8 @@
+/**
+ * signwire: signed HTTP APIs on Node.js.
+ *
+ * This entry point exports the public API; `signwire/client` exports the
+ * request signer for browsers and other clients.
+ */
+export * from './wire/index.ts';
+export { SignwireError, type ErrorCode, type WireErrorCode, type CommonErrorCode } from './errors.ts';

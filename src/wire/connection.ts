@@ -1,0 +1,435 @@
+/**
+ * One client connection: feeds received bytes to the parser, runs the
+ * handler for one request at a time (pipelined requests wait, in order, in
+ * the parser's bounded buffer), applies backpressure both ways, keeps the
+ * deadlines, and closes the way RFC 9112 §9.6 asks: after an error it
+ * half-closes and keeps reading for a while so the error response arrives
+ * instead of a reset.
+ *
+ * Phases: IDLE (between requests) → HEAD (receiving a head) → BODY
+ * (receiving a body) → HANDLER (waiting for the response) → IDLE …, and
+ * LINGER (half-closed, discarding input) → CLOSED.
+ */
+import type { Socket } from 'node:net';
+import { SignwireError } from '../errors.ts';
+import { ParseError } from './errors.ts';
+import type { Limits } from './limits.ts';
+import { BODY, END, HEAD, NEED_MORE, RequestParser } from './parser.ts';
+import { WireRequest, type BodyFlow, type PeerInfo } from './request.ts';
+import { WireResponse, type ResponseSink } from './response.ts';
+import { CONTINUE_RESPONSE, errorResponse } from './writer.ts';
+
+/** A wire handler: gets the request, writes the response (sync or async). */
+export type Handler = (req: WireRequest, res: WireResponse) => unknown;
+
+/** What a connection needs from its server. */
+export interface ConnectionHost {
+  readonly handler: Handler;
+  readonly limits: Limits;
+  readonly keepAliveLine: string;
+  readonly draining: boolean;
+  reportError(error: unknown): void;
+  connectionClosed(connection: Connection): void;
+}
+
+const IDLE = 0;
+const IN_HEAD = 1;
+const IN_BODY = 2;
+const IN_HANDLER = 3;
+const LINGER = 4;
+const CLOSED = 5;
+
+export class Connection implements BodyFlow, ResponseSink {
+  /** When the current phase times out (ms since the epoch); 0 for never. Checked by the server's sweep. */
+  deadline = 0;
+
+  readonly #socket: Socket;
+  readonly #host: ConnectionHost;
+  readonly #limits: Limits;
+  readonly #parser: RequestParser;
+  readonly #peer: PeerInfo;
+  #phase = IDLE;
+  #req: WireRequest | undefined;
+  #res: WireResponse | undefined;
+  #requests = 0;
+  #bodyReceived = 0;
+  #discarded = 0;
+  #discardBody = false;
+  /** The parser has delivered the END of the current request. */
+  #messageEnded = false;
+  #continueSent = false;
+  #peerEnded = false;
+  #pumping = false;
+  #corked = false;
+  #uncorkScheduled = false;
+  #paused = false;
+  #drainWaiters: Array<() => void> = [];
+
+  constructor(socket: Socket, host: ConnectionHost) {
+    this.#socket = socket;
+    this.#host = host;
+    this.#limits = host.limits;
+    this.#parser = new RequestParser(host.limits);
+    this.#peer = {
+      remoteAddress: socket.remoteAddress,
+      remotePort: socket.remotePort,
+      encrypted: 'encrypted' in socket && socket.encrypted === true,
+    };
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.#onData(chunk));
+    socket.on('end', () => this.#onPeerEnd());
+    socket.on('drain', () => this.#onDrain());
+    socket.on('error', () => socket.destroy());
+    socket.on('close', () => this.#onClose());
+    this.#enter(IDLE, host.limits.keepAliveTimeoutMs);
+  }
+
+  get keepAliveLine(): string {
+    return this.#host.keepAliveLine;
+  }
+
+  /** True when no request is in progress and no byte of the next one has arrived. */
+  get idle(): boolean {
+    return this.#phase === IDLE;
+  }
+
+  // ── input ──────────────────────────────────────────────────────────────
+
+  #onData(chunk: Buffer): void {
+    if (this.#phase >= LINGER) return;
+    this.#parser.push(chunk);
+    if (this.#phase === IDLE) this.#enter(IN_HEAD, this.#limits.headersTimeoutMs);
+    this.#pump();
+  }
+
+  /** Pulls parser events until it needs more bytes or must wait for the handler. */
+  #pump(): void {
+    if (this.#pumping || this.#phase >= LINGER) return;
+    this.#pumping = true;
+    this.#cork();
+    try {
+      while (this.#phase < LINGER && this.#mayParse()) {
+        const kind = this.#parser.next();
+        if (kind === NEED_MORE) break;
+        if (kind === HEAD) this.#onHead();
+        else if (kind === BODY) this.#onBody(this.#parser.chunk);
+        else if (kind === END) this.#onMessageEnd();
+      }
+    } catch (error) {
+      this.#fail(error);
+    } finally {
+      this.#pumping = false;
+    }
+    if (this.#peerEnded && this.#req === undefined) this.#closeGracefully();
+    this.#updateReading();
+    this.#uncork();
+  }
+
+  #mayParse(): boolean {
+    const req = this.#req;
+    if (req === undefined) return !this.#socket.writableNeedDrain;
+    if (this.#messageEnded) return false; // answered in order: the next request waits
+    return this.#discardBody || req.queuedBytes <= this.#limits.readAheadBytes;
+  }
+
+  #onHead(): void {
+    const head = this.#parser.head!;
+    this.#requests++;
+    const req = new WireRequest(head, this.#peer, this);
+    const res = new WireResponse(this, head.method === 'HEAD', head.minorVersion === 0);
+    this.#req = req;
+    this.#res = res;
+    this.#bodyReceived = 0;
+    this.#discarded = 0;
+    this.#discardBody = false;
+    this.#continueSent = false;
+    this.#messageEnded = false;
+    if (req.complete) this.#enter(IN_HANDLER, 0);
+    else this.#enter(IN_BODY, this.#limits.bodyTimeoutMs);
+    if (this.#host.draining) {
+      this.#respondError(new ParseError('ERR_HTTP_UNAVAILABLE', 503, 'the server is shutting down'));
+    } else if (head.expect !== undefined && head.minorVersion === 1 && !req.expectsContinue) {
+      this.#respondError(new ParseError('ERR_HTTP_EXPECTATION', 417, 'only "Expect: 100-continue" is supported'));
+    } else {
+      this.#dispatch(req, res);
+    }
+  }
+
+  #onBody(chunk: Buffer): void {
+    this.#bodyReceived += chunk.length;
+    if (this.#discardBody) {
+      this.#discarded += chunk.length;
+      if (this.#discarded > this.#limits.maxDrainBytes) this.#closeGracefully();
+      return;
+    }
+    this.#req!.pushChunk(chunk);
+    if (!this.#paused) this.deadline = Date.now() + this.#limits.bodyTimeoutMs;
+  }
+
+  #onMessageEnd(): void {
+    this.#messageEnded = true;
+    this.#req!.finish(this.#parser.trailers);
+    if (this.#res!.finished) this.#afterExchange();
+    else this.#enter(IN_HANDLER, 0);
+  }
+
+  // ── the handler ────────────────────────────────────────────────────────
+
+  #dispatch(req: WireRequest, res: WireResponse): void {
+    try {
+      const result = this.#host.handler(req, res);
+      if (isThenable(result)) result.then(undefined, (error: unknown) => this.#handlerFailed(error, res));
+    } catch (error) {
+      this.#handlerFailed(error, res);
+    }
+  }
+
+  /** A thrown error becomes a 500 (the connection survives) unless the head is already out. */
+  #handlerFailed(error: unknown, res: WireResponse): void {
+    this.#host.reportError(error);
+    if (res !== this.#res || res.finished) return;
+    if (res.headersSent) {
+      this.#destroy();
+      return;
+    }
+    res.abort();
+    const fresh = new WireResponse(this, this.#req!.method === 'HEAD', this.#req!.httpVersion === '1.0');
+    this.#res = fresh;
+    const body = JSON.stringify({ error: { code: 'ERR_INTERNAL', message: 'Internal Server Error' } });
+    fresh.statusCode = 500;
+    fresh.setHeader('Content-Type', 'application/json');
+    fresh.end(body);
+  }
+
+  // ── ResponseSink ───────────────────────────────────────────────────────
+
+  write(data: string | Uint8Array, encoding?: BufferEncoding): boolean {
+    if (this.#phase === CLOSED) return false;
+    return encoding === undefined ? this.#socket.write(data) : this.#socket.write(data, encoding);
+  }
+
+  keepAliveAllowed(): boolean {
+    const req = this.#req;
+    if (req === undefined || !req.keepAlive || this.#host.draining || this.#peerEnded) return false;
+    const max = this.#limits.maxRequestsPerSocket;
+    if (max > 0 && this.#requests >= max) return false;
+    // A client still holding its body back for 100 Continue cannot be drained: close.
+    return !(req.expectsContinue && !this.#continueSent && !req.complete);
+  }
+
+  responseFinished(keepAlive: boolean): void {
+    const req = this.#req;
+    if (req === undefined) return;
+    if (!keepAlive) {
+      this.#closeGracefully();
+    } else if (this.#messageEnded) {
+      this.#afterExchange();
+    } else if (this.#canDrain(req)) {
+      this.#discardBody = true;
+      req.discardQueued();
+      this.#pump();
+    } else {
+      this.#closeGracefully();
+    }
+    this.#uncork();
+  }
+
+  drained(): Promise<void> {
+    if (!this.#socket.writableNeedDrain || this.#phase === CLOSED) return Promise.resolve();
+    return new Promise((resolve) => this.#drainWaiters.push(resolve));
+  }
+
+  // ── BodyFlow ───────────────────────────────────────────────────────────
+
+  bodyWanted(): void {
+    if (this.#continueSent || !this.#req!.expectsContinue || this.#res!.headersSent) return;
+    this.#continueSent = true;
+    this.write(CONTINUE_RESPONSE, 'latin1');
+  }
+
+  bodyDrained(): void {
+    if (this.#paused || this.#parser.buffered > 0) this.#pump();
+  }
+
+  // ── transitions ────────────────────────────────────────────────────────
+
+  #canDrain(req: WireRequest): boolean {
+    if (req.expectsContinue && !this.#continueSent) return false;
+    const head = this.#parser.head!;
+    if (head.chunked) return true; // counted while draining
+    return head.contentLength - this.#bodyReceived <= this.#limits.maxDrainBytes;
+  }
+
+  /** The response is out and the request fully read: on to the next request. */
+  #afterExchange(): void {
+    this.#req = undefined;
+    this.#res = undefined;
+    if (this.#host.draining) {
+      this.#closeGracefully();
+      return;
+    }
+    if (this.#parser.buffered > 0) this.#enter(IN_HEAD, this.#limits.headersTimeoutMs);
+    else this.#enter(IDLE, this.#limits.keepAliveTimeoutMs);
+    this.#pump();
+  }
+
+  #onPeerEnd(): void {
+    this.#peerEnded = true;
+    if (this.#phase >= LINGER) {
+      this.#destroy();
+      return;
+    }
+    const req = this.#req;
+    if (req !== undefined && !req.complete && !this.#discardBody) {
+      this.#respondError(new ParseError('ERR_HTTP_INCOMPLETE_BODY', 400, 'the connection ended before the body did'));
+      return;
+    }
+    this.#pump();
+  }
+
+  #onDrain(): void {
+    const waiters = this.#drainWaiters;
+    this.#drainWaiters = [];
+    for (const resolve of waiters) resolve();
+    this.#pump();
+  }
+
+  #onClose(): void {
+    this.#phase = CLOSED;
+    this.deadline = 0;
+    this.#req?.abort(new SignwireError('ERR_HTTP_INCOMPLETE_BODY', 'the connection closed'));
+    this.#res?.abort();
+    this.#onDrain();
+    this.#host.connectionClosed(this);
+  }
+
+  /** Called by the server's sweep once `deadline` has passed. */
+  timedOut(): void {
+    switch (this.#phase) {
+      case IN_HEAD:
+        this.#respondError(new ParseError('ERR_HTTP_HEADERS_TIMEOUT', 408, 'the request head took too long'));
+        break;
+      case IN_BODY:
+        this.#respondError(new ParseError('ERR_HTTP_BODY_TIMEOUT', 408, 'the request body stalled'));
+        break;
+      case IDLE:
+        this.#closeGracefully();
+        break;
+      default:
+        this.#destroy();
+    }
+  }
+
+  /** The server is shutting down: idle connections close now, busy ones after their response. */
+  drain(): void {
+    if (this.#phase === IDLE) this.#closeGracefully();
+  }
+
+  /** Closes at once, whatever is in progress. */
+  destroy(): void {
+    this.#destroy();
+  }
+
+  #fail(error: unknown): void {
+    if (error instanceof ParseError) {
+      this.#respondError(error);
+    } else {
+      this.#host.reportError(error);
+      this.#destroy();
+    }
+  }
+
+  /** Answers with an error of our own and half-closes. */
+  #respondError(error: ParseError): void {
+    this.#req?.abort(error);
+    const res = this.#res;
+    if (res !== undefined && (res.headersSent || res.finished) && !res.aborted) {
+      this.#destroy(); // the response has started: its framing cannot be trusted any more
+      return;
+    }
+    res?.abort();
+    this.write(errorResponse(error.status, error.code, error.message), 'latin1');
+    this.#closeGracefully();
+  }
+
+  /** Ends our side, then discards input until the peer closes or `lingerMs` passes. */
+  #closeGracefully(): void {
+    if (this.#phase >= LINGER) return;
+    this.#enter(LINGER, this.#limits.lingerMs);
+    this.#uncork();
+    this.#socket.end();
+    if (this.#paused) this.#socket.resume();
+    if (this.#peerEnded) this.#destroySoon();
+  }
+
+  #destroySoon(): void {
+    if (this.#socket.writableLength === 0) this.#socket.destroy();
+    else this.#socket.once('drain', () => this.#socket.destroy());
+  }
+
+  #destroy(): void {
+    if (this.#phase === CLOSED) return;
+    this.#phase = CLOSED;
+    this.#socket.destroy();
+  }
+
+  #enter(phase: number, timeoutMs: number): void {
+    this.#phase = phase;
+    this.deadline = timeoutMs > 0 ? Date.now() + timeoutMs : 0;
+  }
+
+  // ── flow control ───────────────────────────────────────────────────────
+
+  #updateReading(): void {
+    if (this.#phase >= LINGER) return;
+    const req = this.#req;
+    const limit = this.#limits.readAheadBytes;
+    const pause =
+      this.#socket.writableNeedDrain ||
+      (req !== undefined && !req.complete && !this.#discardBody && req.queuedBytes > limit) ||
+      (req !== undefined && this.#messageEnded && this.#parser.buffered > limit);
+    if (pause === this.#paused) return;
+    this.#paused = pause;
+    if (pause) {
+      this.#socket.pause();
+      if (this.#phase === IN_BODY) this.deadline = 0; // waiting on us, not on the client
+    } else {
+      this.#socket.resume();
+      if (this.#phase === IN_BODY) this.deadline = Date.now() + this.#limits.bodyTimeoutMs;
+    }
+  }
+
+  /** Responses written while one batch of input is processed leave in one write. */
+  #cork(): void {
+    if (this.#corked) return;
+    this.#corked = true;
+    this.#socket.cork();
+  }
+
+  #uncork(): void {
+    if (!this.#corked || this.#pumping) return;
+    const res = this.#res;
+    if (res !== undefined && !res.finished && this.#phase < LINGER) {
+      // A handler is still running: flush at the end of this turn of the event loop.
+      if (!this.#uncorkScheduled) {
+        this.#uncorkScheduled = true;
+        setImmediate(() => {
+          this.#uncorkScheduled = false;
+          this.#flush();
+        });
+      }
+      return;
+    }
+    this.#flush();
+  }
+
+  #flush(): void {
+    if (!this.#corked) return;
+    this.#corked = false;
+    this.#socket.uncork();
+  }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
+}

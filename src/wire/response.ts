@@ -1,0 +1,280 @@
+/**
+ * The response a wire handler writes. Headers are collected until the first
+ * `write()` or `end()`, then the head goes out in one piece, with the framing
+ * the server chooses:
+ *
+ * - `end(body)` with nothing written before: `Content-Length`.
+ * - `write()` first: `Transfer-Encoding: chunked` (HTTP/1.1), or the
+ *   declared `Content-Length`, or for HTTP/1.0 a body delimited by closing.
+ * - HEAD requests and 1xx / 204 / 304 statuses: a head and no body, ever.
+ *
+ * The server owns `Connection`, `Keep-Alive` and `Transfer-Encoding`: values a
+ * handler sets for them are not sent, except that `Connection: close` is
+ * honoured. Every outgoing name and value is validated (no CR/LF injection).
+ */
+import { WireUsageError } from './errors.ts';
+import { statusHasNoBody, statusLine } from './status.ts';
+import { checkOutgoingField, chunkHeader, dateLine, lastChunk } from './writer.ts';
+
+/** What a response needs from its connection. */
+export interface ResponseSink {
+  /** Writes bytes to the socket; false when its buffer is full. */
+  write(data: string | Uint8Array, encoding?: BufferEncoding): boolean;
+  /** Whether the connection may stay open after this response. */
+  keepAliveAllowed(): boolean;
+  /** The `Connection: keep-alive` and `Keep-Alive: timeout=` lines of persistent responses. */
+  readonly keepAliveLine: string;
+  /** Called once the last byte is written. */
+  responseFinished(keepAlive: boolean): void;
+  /** Resolves when the socket buffer has drained. */
+  drained(): Promise<void>;
+}
+
+const MANAGED = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length']);
+
+export class WireResponse {
+  /** The status code to send; 200 unless changed before the head is written. */
+  statusCode = 200;
+
+  readonly #sink: ResponseSink;
+  readonly #isHead: boolean;
+  readonly #http10: boolean;
+  #names: string[] = [];
+  #values: string[] = [];
+  #trailers: string[] = [];
+  #latin1 = false;
+  #headersSent = false;
+  #finished = false;
+  #aborted = false;
+  #chunked = false;
+  #noBody = false;
+  #keepAlive = false;
+  #declaredLength = -1;
+  #written = 0;
+
+  constructor(sink: ResponseSink, isHead: boolean, http10: boolean) {
+    this.#sink = sink;
+    this.#isHead = isHead;
+    this.#http10 = http10;
+  }
+
+  /** True once the status line and headers have been written. */
+  get headersSent(): boolean {
+    return this.#headersSent;
+  }
+
+  /** True once `end()` has run (or the connection took the response over). */
+  get finished(): boolean {
+    return this.#finished;
+  }
+
+  /**
+   * Sets a header, replacing any of the same name (case-insensitive). An
+   * array sends one field line per value (for Set-Cookie).
+   *
+   * @example
+   * res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+   */
+  setHeader(name: string, value: string | number | readonly string[]): this {
+    this.removeHeader(name);
+    if (typeof value === 'object') for (const item of value) this.appendHeader(name, item);
+    else this.appendHeader(name, String(value));
+    return this;
+  }
+
+  /** Adds a field line without removing others of the same name. */
+  appendHeader(name: string, value: string): this {
+    this.#checkHeadOpen();
+    checkOutgoingField(name, value);
+    if (!this.#latin1 && /[^\x00-\x7f]/.test(value)) this.#latin1 = true;
+    this.#names.push(name);
+    this.#values.push(value);
+    return this;
+  }
+
+  /** The value of a header set so far (joined with ", " when repeated), or undefined. */
+  getHeader(name: string): string | undefined {
+    const wanted = name.toLowerCase();
+    let found: string | undefined;
+    for (let i = 0; i < this.#names.length; i++) {
+      if (this.#names[i]!.toLowerCase() !== wanted) continue;
+      found = found === undefined ? this.#values[i]! : `${found}, ${this.#values[i]!}`;
+    }
+    return found;
+  }
+
+  hasHeader(name: string): boolean {
+    return this.getHeader(name) !== undefined;
+  }
+
+  removeHeader(name: string): this {
+    this.#checkHeadOpen();
+    const wanted = name.toLowerCase();
+    for (let i = this.#names.length - 1; i >= 0; i--) {
+      if (this.#names[i]!.toLowerCase() !== wanted) continue;
+      this.#names.splice(i, 1);
+      this.#values.splice(i, 1);
+    }
+    return this;
+  }
+
+  /** Header fields set so far, as [name, value] pairs. */
+  headerEntries(): Array<[string, string]> {
+    return this.#names.map((name, i) => [name, this.#values[i]!]);
+  }
+
+  /** Adds a trailer field; the response is then sent chunked (HTTP/1.1) so the trailer can follow the body. */
+  setTrailer(name: string, value: string): this {
+    checkOutgoingField(name, value);
+    if (this.#finished) throw new WireUsageError('ERR_HTTP_RESPONSE_STATE', 'the response has ended');
+    this.#trailers.push(name, value);
+    return this;
+  }
+
+  /**
+   * Writes a piece of the body; sends the head first if needed. Returns false
+   * when the socket buffer is full: wait for `drained()` before writing more.
+   */
+  write(chunk: string | Uint8Array): boolean {
+    if (this.#aborted) return false;
+    if (this.#finished) throw new WireUsageError('ERR_HTTP_RESPONSE_STATE', 'write after end');
+    if (!this.#headersSent) this.#sendHead(this.#declaredHeaderLength(), false);
+    return this.#writeBody(chunk);
+  }
+
+  /**
+   * Ends the response, with an optional last piece of body.
+   *
+   * @example
+   * res.statusCode = 201;
+   * res.end(JSON.stringify({ ok: true }));
+   */
+  end(chunk?: string | Uint8Array): void {
+    if (this.#aborted) return;
+    if (this.#finished) throw new WireUsageError('ERR_HTTP_RESPONSE_STATE', 'end called twice');
+    if (!this.#headersSent) {
+      this.#endWhole(chunk);
+    } else {
+      if (chunk !== undefined && chunk.length > 0) this.#writeBody(chunk);
+      if (this.#chunked) this.#sink.write(lastChunk(this.#trailers), 'latin1');
+      this.#checkDeclaredLength();
+    }
+    this.#finished = true;
+    this.#sink.responseFinished(this.#keepAlive);
+  }
+
+  /** Resolves when the socket buffer has room again. */
+  drained(): Promise<void> {
+    return this.#sink.drained();
+  }
+
+  /** Sends the head now, before any body (for streams that start late). */
+  flushHeaders(): void {
+    if (!this.#headersSent && !this.#finished) this.#sendHead(this.#declaredHeaderLength(), false);
+  }
+
+  /** The connection answered or dropped the request itself; later calls are ignored. @internal */
+  abort(): void {
+    this.#aborted = true;
+    this.#finished = true;
+  }
+
+  /** True when the connection took the response over. @internal */
+  get aborted(): boolean {
+    return this.#aborted;
+  }
+
+  #endWhole(chunk: string | Uint8Array | undefined): void {
+    const length = chunk === undefined ? 0 : typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength;
+    const declared = this.#declaredHeaderLength();
+    if (declared !== -1 && declared !== length && !this.#isHead) {
+      throw new WireUsageError('ERR_HTTP_RESPONSE_STATE', `Content-Length ${declared} does not match the body (${length} bytes)`);
+    }
+    const head = this.#sendHead(declared !== -1 ? declared : length, true);
+    if (this.#chunked) {
+      this.#sink.write(head, 'latin1');
+      if (length > 0) this.#writeBody(chunk!);
+      this.#sink.write(lastChunk(this.#trailers), 'latin1');
+    } else if (this.#noBody || this.#isHead || length === 0) {
+      this.#sink.write(head, 'latin1');
+    } else if (typeof chunk === 'string' && !this.#latin1) {
+      this.#sink.write(head + chunk, 'utf8');
+    } else {
+      this.#sink.write(head, 'latin1');
+      this.#sink.write(chunk!);
+    }
+    this.#written = length;
+  }
+
+  #writeBody(chunk: string | Uint8Array): boolean {
+    if (this.#noBody || this.#isHead || chunk.length === 0) return true;
+    const length = typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength;
+    this.#written += length;
+    if (this.#declaredLength !== -1 && this.#written > this.#declaredLength) {
+      throw new WireUsageError('ERR_HTTP_RESPONSE_STATE', `body exceeds the declared Content-Length ${this.#declaredLength}`);
+    }
+    if (!this.#chunked) return this.#sink.write(chunk);
+    if (typeof chunk === 'string') return this.#sink.write(`${chunkHeader(length)}${chunk}\r\n`);
+    this.#sink.write(chunkHeader(length), 'latin1');
+    this.#sink.write(chunk);
+    return this.#sink.write('\r\n', 'latin1');
+  }
+
+  #checkDeclaredLength(): void {
+    if (this.#declaredLength !== -1 && this.#written !== this.#declaredLength && !this.#isHead && !this.#noBody) {
+      throw new WireUsageError('ERR_HTTP_RESPONSE_STATE', `body is shorter than the declared Content-Length ${this.#declaredLength}`);
+    }
+  }
+
+  /** A Content-Length the handler set, or -1. */
+  #declaredHeaderLength(): number {
+    const value = this.getHeader('content-length');
+    if (value === undefined) return -1;
+    if (!/^\d{1,15}$/.test(value)) throw new WireUsageError('ERR_HTTP_INVALID_HEADER', 'Content-Length must be a non-negative integer');
+    return Number(value);
+  }
+
+  /** Builds the head, decides framing and persistence, and (unless `defer`) writes it. */
+  #sendHead(length: number, defer: boolean): string {
+    const status = this.statusCode;
+    if (!Number.isInteger(status) || status < 200 || status > 999) {
+      throw new WireUsageError('ERR_HTTP_RESPONSE_STATE', `invalid status code ${String(status)}`);
+    }
+    this.#headersSent = true;
+    this.#noBody = statusHasNoBody(status);
+    let keepAlive = this.#sink.keepAliveAllowed();
+    let head = statusLine(status);
+    let hasDate = false;
+    for (let i = 0; i < this.#names.length; i++) {
+      const lower = this.#names[i]!.toLowerCase();
+      if (MANAGED.has(lower)) {
+        if (lower === 'connection' && /(^|,)\s*close\s*(,|$)/i.test(this.#values[i]!)) keepAlive = false;
+        continue;
+      }
+      if (lower === 'date') hasDate = true;
+      head += `${this.#names[i]}: ${this.#values[i]}\r\n`;
+    }
+    if (!hasDate) head += dateLine();
+    if (!this.#noBody) {
+      if (length !== -1 && (this.#trailers.length === 0 || this.#http10)) {
+        head += `Content-Length: ${length}\r\n`;
+        this.#declaredLength = defer ? -1 : length;
+      } else if (!this.#http10) {
+        head += 'Transfer-Encoding: chunked\r\n';
+        this.#chunked = !this.#isHead;
+      } else {
+        keepAlive = false; // HTTP/1.0 without a length: the body ends when the connection does.
+      }
+    }
+    this.#keepAlive = keepAlive;
+    if (!keepAlive) head += 'Connection: close\r\n';
+    else head += this.#sink.keepAliveLine;
+    head += '\r\n';
+    if (!defer) this.#sink.write(head, 'latin1');
+    return head;
+  }
+
+  #checkHeadOpen(): void {
+    if (this.#headersSent) throw new WireUsageError('ERR_HTTP_RESPONSE_STATE', 'headers were already sent');
+  }
+}

@@ -1,0 +1,185 @@
+/**
+ * The server: accepts sockets (`node:net`, or `node:tls` when given a key and
+ * certificate), gives each a `Connection`, enforces the connection limit,
+ * sweeps deadlines, and shuts down gracefully.
+ *
+ * The seed of signwire is a server built from socket calls: bind, listen,
+ * accept, recv, sendall, close. This is that server, done for real.
+ *
+ * @example
+ * const server = createServer((req, res) => {
+ *   res.setHeader('Content-Type', 'text/plain');
+ *   res.end('Hello, World!');
+ * });
+ * await server.listen({ port: 8000, host: '127.0.0.1' });
+ * console.log(`Serving HTTP on http://127.0.0.1:${server.port} ...`);
+ */
+import net from 'node:net';
+import tls from 'node:tls';
+import { SignwireError } from '../errors.ts';
+import { Connection, type ConnectionHost, type Handler } from './connection.ts';
+import { resolveLimits, type Limits } from './limits.ts';
+
+export interface ServerOptions {
+  /** Limits and timeouts; see `DEFAULT_LIMITS` and docs/limits.md. */
+  readonly limits?: Partial<Limits>;
+  /** Serve HTTPS: options for `tls.createServer` (at least `key` and `cert`). */
+  readonly tls?: tls.TlsOptions;
+  /** Called with every error a handler throws (default: printed to stderr with its stack). */
+  readonly onError?: (error: unknown) => void;
+}
+
+export interface ListenOptions {
+  /** TCP port; 0 (the default) picks any free port. */
+  readonly port?: number;
+  /** Address to bind; default 127.0.0.1. Use '::1' or '::' for IPv6. */
+  readonly host?: string;
+  /** A Unix domain socket path, instead of port and host. */
+  readonly path?: string;
+  /** Length of the queue of pending connections. */
+  readonly backlog?: number;
+}
+
+export interface CloseOptions {
+  /** How long in-flight requests may take before their connections are destroyed; default 10 000 ms. */
+  readonly graceMs?: number;
+}
+
+const DEFAULT_GRACE_MS = 10_000;
+
+export class Server implements ConnectionHost {
+  readonly handler: Handler;
+  readonly limits: Limits;
+  readonly keepAliveLine: string;
+  #draining = false;
+  readonly #net: net.Server;
+  readonly #connections = new Set<Connection>();
+  readonly #onError: (error: unknown) => void;
+  #sweep: NodeJS.Timeout | undefined;
+  #closed: Promise<void> | undefined;
+  #allClosed: (() => void) | undefined;
+
+  constructor(handler: Handler, options: ServerOptions = {}) {
+    if (typeof handler !== 'function') throw new SignwireError('ERR_INVALID_OPTION', 'handler must be a function');
+    this.handler = handler;
+    this.limits = resolveLimits(options.limits);
+    this.keepAliveLine = `Connection: keep-alive\r\nKeep-Alive: timeout=${Math.floor(this.limits.keepAliveTimeoutMs / 1000)}\r\n`;
+    this.#onError = options.onError ?? ((error) => console.error(error));
+    const accept = (socket: net.Socket): void => this.#accept(socket);
+    this.#net =
+      options.tls === undefined
+        ? net.createServer({ allowHalfOpen: true, noDelay: true }, accept)
+        : tls.createServer({ ...options.tls, allowHalfOpen: true }, accept);
+    this.#net.on('tlsClientError', (_error: Error, socket: net.Socket) => socket.destroy());
+  }
+
+  get draining(): boolean {
+    return this.#draining;
+  }
+
+  /** Open connections right now. */
+  get connections(): number {
+    return this.#connections.size;
+  }
+
+  /** The bound TCP port (after `listen`). */
+  get port(): number {
+    const address = this.#net.address();
+    return typeof address === 'object' && address !== null ? address.port : 0;
+  }
+
+  /** The bound address, as `net.Server#address()` gives it: an object for TCP, a path for a Unix socket. */
+  address(): net.AddressInfo | string | null {
+    return this.#net.address();
+  }
+
+  /**
+   * Starts accepting connections. Resolves once bound.
+   *
+   * @example
+   * await server.listen({ port: 0 }); // any free port: server.port
+   */
+  listen(options: ListenOptions = {}): Promise<this> {
+    const target: net.ListenOptions =
+      options.path !== undefined
+        ? { path: options.path }
+        : { port: options.port ?? 0, host: options.host ?? '127.0.0.1' };
+    if (options.backlog !== undefined) target.backlog = options.backlog;
+    return new Promise((resolve, reject) => {
+      this.#net.once('error', reject);
+      this.#net.listen(target, () => {
+        this.#net.off('error', reject);
+        this.#startSweep();
+        resolve(this);
+      });
+    });
+  }
+
+  /**
+   * Graceful shutdown: stops accepting, closes idle connections at once, lets
+   * in-flight requests finish (their responses carry `Connection: close`),
+   * answers requests that arrive meanwhile with 503, and destroys what is
+   * left after `graceMs`.
+   */
+  close(options: CloseOptions = {}): Promise<void> {
+    if (this.#closed !== undefined) return this.#closed;
+    this.#draining = true;
+    const graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
+    const listening = new Promise<void>((resolve) => this.#net.close(() => resolve()));
+    const drained = new Promise<void>((resolve) => (this.#allClosed = resolve));
+    const deadline = setTimeout(() => {
+      for (const connection of this.#connections) connection.destroy();
+    }, graceMs);
+    for (const connection of this.#connections) connection.drain();
+    this.#checkAllClosed();
+    this.#closed = Promise.all([listening, drained]).then(() => {
+      clearTimeout(deadline);
+      if (this.#sweep !== undefined) clearInterval(this.#sweep);
+    });
+    return this.#closed;
+  }
+
+  reportError(error: unknown): void {
+    this.#onError(error);
+  }
+
+  connectionClosed(connection: Connection): void {
+    this.#connections.delete(connection);
+    this.#checkAllClosed();
+  }
+
+  #accept(socket: net.Socket): void {
+    if (this.#draining || this.#connections.size >= this.limits.maxConnections) {
+      socket.destroy();
+      return;
+    }
+    this.#connections.add(new Connection(socket, this));
+  }
+
+  #checkAllClosed(): void {
+    if (this.#draining && this.#connections.size === 0) this.#allClosed?.();
+  }
+
+  /** One timer for all deadlines, at a period fine enough for the shortest timeout. */
+  #startSweep(): void {
+    if (this.#sweep !== undefined) return;
+    const { headersTimeoutMs, bodyTimeoutMs, keepAliveTimeoutMs, lingerMs } = this.limits;
+    const shortest = Math.min(...[headersTimeoutMs, bodyTimeoutMs, keepAliveTimeoutMs, lingerMs].filter((ms) => ms > 0));
+    const period = Math.max(10, Math.min(1000, Math.floor(shortest / 4)));
+    this.#sweep = setInterval(() => {
+      const now = Date.now();
+      for (const connection of this.#connections) {
+        if (connection.deadline !== 0 && connection.deadline <= now) connection.timedOut();
+      }
+    }, period);
+    this.#sweep.unref();
+  }
+}
+
+/**
+ * Creates a wire server around a `(req, res)` handler: the lowest level of
+ * signwire, with the same parser, limits and timeouts the `App` uses.
+ */
+export function createServer(handler: Handler, options: ServerOptions = {}): Server {
+  return new Server(handler, options);
+}

@@ -1,0 +1,64 @@
+/**
+ * Byte classes of the HTTP grammar, as lookup tables indexed by byte value.
+ * The parser asks `TCHAR[b] === 1` instead of comparing characters.
+ *
+ * RFC 9110 §5.6.2:
+ *   token = 1*tchar
+ *   tchar = "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." /
+ *           "^" / "_" / "`" / "|" / "~" / DIGIT / ALPHA
+ * RFC 9110 §5.5:
+ *   field-value = *field-content
+ *   field-vchar = VCHAR / obs-text        ; obs-text = %x80-FF
+ */
+
+function table(accepts: (byte: number) => boolean): Uint8Array {
+  const out = new Uint8Array(256);
+  for (let b = 0; b < 256; b++) out[b] = accepts(b) ? 1 : 0;
+  return out;
+}
+
+const TCHAR_SYMBOLS = "!#$%&'*+-.^_`|~";
+const isAlnum = (b: number): boolean =>
+  (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a);
+
+/** tchar: the bytes of a token (methods, header names, transfer codings). */
+export const TCHAR = table((b) => isAlnum(b) || TCHAR_SYMBOLS.includes(String.fromCharCode(b)));
+
+/** Bytes allowed inside a header value: field-vchar, SP and HTAB. */
+export const FIELD_VALUE = table((b) => b === 0x09 || (b >= 0x20 && b !== 0x7f));
+
+/**
+ * Bytes allowed in a request-target. RFC 3986 allows fewer; like most
+ * servers we refuse only what can never be there: controls, SP, DEL, and
+ * bytes outside ASCII (which must be percent-encoded).
+ */
+export const TARGET = table((b) => b > 0x20 && b < 0x7f);
+
+export const CR = 0x0d;
+export const LF = 0x0a;
+export const SP = 0x20;
+export const HTAB = 0x09;
+export const COLON = 0x3a;
+
+/** True for SP or HTAB (RFC 9110 OWS). */
+export function isWhitespace(byte: number): boolean {
+  return byte === SP || byte === HTAB;
+}
+
+/** True when `value` is a non-empty token. */
+export function isToken(value: string): boolean {
+  if (value.length === 0) return false;
+  for (let i = 0; i < value.length; i++) {
+    if (TCHAR[value.charCodeAt(i)] !== 1) return false;
+  }
+  return true;
+}
+
+/** True when `value` can be sent as a header value: no CR, LF, NUL or other control but HTAB. */
+export function isFieldValue(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code > 0xff || FIELD_VALUE[code] !== 1) return false;
+  }
+  return true;
+}

@@ -1,0 +1,62 @@
+/**
+ * Pure pieces of the response writer: the cached Date field, chunk framing,
+ * trailer sections and the complete error responses the connection sends on
+ * its own. The `WireResponse` class assembles heads from these.
+ *
+ * RFC 9112 §7.1:  chunk = chunk-size CRLF chunk-data CRLF;
+ *                 last-chunk = 1*("0") CRLF; then trailer-section CRLF.
+ * RFC 9110 §6.6.1: an origin server with a clock MUST send Date.
+ */
+import { WireUsageError } from './errors.ts';
+import { statusLine } from './status.ts';
+import { isFieldValue, isToken } from './tokens.ts';
+
+let cachedSecond = -1;
+let cachedDateLine = '';
+
+/** "Date: Sun, 06 Nov 1994 08:49:37 GMT\r\n", rebuilt at most once a second. */
+export function dateLine(now = Date.now()): string {
+  const second = Math.floor(now / 1000);
+  if (second !== cachedSecond) {
+    cachedSecond = second;
+    cachedDateLine = `Date: ${new Date(second * 1000).toUTCString()}\r\n`;
+  }
+  return cachedDateLine;
+}
+
+/** Throws unless `name` is a token and `value` has no CR, LF, NUL or other control character. */
+export function checkOutgoingField(name: string, value: string): void {
+  if (!isToken(name)) {
+    throw new WireUsageError('ERR_HTTP_INVALID_HEADER', `invalid header name ${JSON.stringify(name)}`);
+  }
+  if (!isFieldValue(value)) {
+    throw new WireUsageError('ERR_HTTP_INVALID_HEADER', `invalid value for header "${name}"`);
+  }
+}
+
+/** The framing line before a chunk of `byteLength` bytes: "1a\r\n". */
+export function chunkHeader(byteLength: number): string {
+  return `${byteLength.toString(16)}\r\n`;
+}
+
+/** The last chunk and the trailer section: "0\r\n" + trailer fields + "\r\n". */
+export function lastChunk(trailers: readonly string[]): string {
+  let out = '0\r\n';
+  for (let i = 0; i < trailers.length; i += 2) out += `${trailers[i]}: ${trailers[i + 1]}\r\n`;
+  return `${out}\r\n`;
+}
+
+/** The interim response sent when a handler starts reading a body the client is holding back. */
+export const CONTINUE_RESPONSE = 'HTTP/1.1 100 Continue\r\n\r\n';
+
+/**
+ * A complete JSON error response with `Connection: close`, for what the
+ * connection answers on its own (parse errors, timeouts, draining).
+ */
+export function errorResponse(status: number, code: string, message: string): string {
+  const body = JSON.stringify({ error: { code, message } });
+  return (
+    `${statusLine(status)}${dateLine()}Content-Type: application/json\r\n` +
+    `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`
+  );
+}
