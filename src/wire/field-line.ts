@@ -20,7 +20,7 @@ export function parseFieldLine(buf: Buffer, start: number, end: number, out: str
   }
   let i = start;
   while (i < end && TCHAR[buf[i]!] === 1) i++;
-  if (i === end || buf[i] !== COLON) throw invalidName(buf[i], i === start);
+  if (i === start || i === end || buf[i] !== COLON) throw invalidName(buf[i], i === start);
   const nameEnd = i++;
   while (i < end && isWhitespace(buf[i]!)) i++;
   const valueStart = i;
