@@ -15,6 +15,7 @@
  */
 import { ParseError } from './errors.ts';
 import { parseFieldLine } from './field-line.ts';
+import { latin1 } from './latin1.ts';
 import type { Limits } from './limits.ts';
 import { CR, LF, TCHAR, isWhitespace } from './tokens.ts';
 
@@ -112,7 +113,7 @@ export class ChunkedDecoder {
       this.pos += 2;
       return true;
     }
-    parseFieldLine(buf, this.pos, end, this.trailers);
+    parseFieldLine(latin1(buf, this.pos, end), 0, end - this.pos, this.trailers);
     if (this.trailers.length / 2 > this.#limits.maxHeaderCount) {
       throw new ParseError('ERR_HTTP_HEADERS_TOO_LARGE', 431, 'too many trailer fields');
     }

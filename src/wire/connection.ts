@@ -27,6 +27,10 @@ export interface ConnectionHost {
   readonly handler: Handler;
   readonly limits: Limits;
   readonly keepAliveLine: string;
+  /** The current time in ms, refreshed by the server's sweep (deadlines need no finer clock). */
+  readonly now: number;
+  /** The `Date` line for responses, refreshed with `now`. */
+  readonly dateLine: string;
   readonly draining: boolean;
   reportError(error: unknown): void;
   connectionClosed(connection: Connection): void;
@@ -60,6 +64,8 @@ export class Connection implements BodyFlow, ResponseSink {
   #continueSent = false;
   #peerEnded = false;
   #pumping = false;
+  /** Requests started in the current pump; from the second on, responses are corked into one write. */
+  #batch = 0;
   #corked = false;
   #uncorkScheduled = false;
   #paused = false;
@@ -88,6 +94,10 @@ export class Connection implements BodyFlow, ResponseSink {
     return this.#host.keepAliveLine;
   }
 
+  get dateLine(): string {
+    return this.#host.dateLine;
+  }
+
   /** True when no request is in progress and no byte of the next one has arrived. */
   get idle(): boolean {
     return this.#phase === IDLE;
@@ -106,7 +116,7 @@ export class Connection implements BodyFlow, ResponseSink {
   #pump(): void {
     if (this.#pumping || this.#phase >= LINGER) return;
     this.#pumping = true;
-    this.#cork();
+    this.#batch = 0;
     try {
       while (this.#phase < LINGER && this.#mayParse()) {
         const kind = this.#parser.next();
@@ -135,6 +145,7 @@ export class Connection implements BodyFlow, ResponseSink {
   #onHead(): void {
     const head = this.#parser.head!;
     this.#requests++;
+    if (this.#batch++ === 1) this.#cork();
     const req = new WireRequest(head, this.#peer, this);
     const res = new WireResponse(this, head.method === 'HEAD', head.minorVersion === 0);
     this.#req = req;
@@ -163,7 +174,7 @@ export class Connection implements BodyFlow, ResponseSink {
       return;
     }
     this.#req!.pushChunk(chunk);
-    if (!this.#paused) this.deadline = Date.now() + this.#limits.bodyTimeoutMs;
+    if (!this.#paused) this.deadline = this.#host.now + this.#limits.bodyTimeoutMs;
   }
 
   #onMessageEnd(): void {
@@ -375,7 +386,7 @@ export class Connection implements BodyFlow, ResponseSink {
 
   #enter(phase: number, timeoutMs: number): void {
     this.#phase = phase;
-    this.deadline = timeoutMs > 0 ? Date.now() + timeoutMs : 0;
+    this.deadline = timeoutMs > 0 ? this.#host.now + timeoutMs : 0;
   }
 
   // ── flow control ───────────────────────────────────────────────────────
@@ -395,11 +406,11 @@ export class Connection implements BodyFlow, ResponseSink {
       if (this.#phase === IN_BODY) this.deadline = 0; // waiting on us, not on the client
     } else {
       this.#socket.resume();
-      if (this.#phase === IN_BODY) this.deadline = Date.now() + this.#limits.bodyTimeoutMs;
+      if (this.#phase === IN_BODY) this.deadline = this.#host.now + this.#limits.bodyTimeoutMs;
     }
   }
 
-  /** Responses written while one batch of input is processed leave in one write. */
+  /** Responses to pipelined requests processed in one batch leave in one write. */
   #cork(): void {
     if (this.#corked) return;
     this.#corked = true;

@@ -122,10 +122,31 @@ function decideKeepAlive(connection: string, minorVersion: number): boolean {
 
 /**
  * RFC 9110 §7.2 / RFC 3986 §3.2.2: Host = uri-host [ ":" port ].
- * Allowed: reg-name characters (unreserved, pct-encoded, sub-delims), an IP-literal in brackets, a numeric port.
+ * A reg-name (unreserved, pct-encoded, sub-delims) or IPv4 address, or an
+ * IP-literal in brackets, then an optional numeric port.
  */
-const HOST_PATTERN = /^(?:\[[0-9A-Fa-f:.vV]+\]|[A-Za-z0-9\-._~%!$&'()*+,;=]*)(?::[0-9]*)?$/;
+const REG_NAME = new Uint8Array(128);
+for (const char of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~%!$&'()*+,;=") {
+  REG_NAME[char.charCodeAt(0)] = 1;
+}
+const IP_LITERAL = /^\[[0-9A-Fa-f:.vV]+\](?::[0-9]*)?$/;
 
 function checkHost(value: string): void {
-  if (!HOST_PATTERN.test(value)) throw new ParseError('ERR_HTTP_HOST', 400, 'invalid Host header');
+  if (value.charCodeAt(0) === 0x5b) {
+    if (IP_LITERAL.test(value)) return;
+    throw badHost();
+  }
+  let i = 0;
+  while (i < value.length && REG_NAME[value.charCodeAt(i)] === 1) i++;
+  if (i < value.length && value.charCodeAt(i) === 0x3a) {
+    for (i++; i < value.length; i++) {
+      const code = value.charCodeAt(i);
+      if (code < 0x30 || code > 0x39) throw badHost();
+    }
+  }
+  if (i !== value.length) throw badHost();
+}
+
+function badHost(): ParseError {
+  return new ParseError('ERR_HTTP_HOST', 400, 'invalid Host header');
 }

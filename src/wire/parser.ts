@@ -15,12 +15,14 @@
  * parser.next() === HEAD; // parser.head.method === 'GET'
  * parser.next() === END;
  */
-import { CHUNK_DATA, CHUNK_END, ChunkedDecoder, findLineEnd } from './chunked.ts';
+import { CHUNK_DATA, CHUNK_END, ChunkedDecoder } from './chunked.ts';
 import { ParseError } from './errors.ts';
 import { parseFieldLine } from './field-line.ts';
 import { decideFraming, type Framing } from './framing.ts';
 import type { Limits } from './limits.ts';
+import { latin1 } from './latin1.ts';
 import { parseRequestLine, type RequestLine } from './request-line.ts';
+import { CR, LF } from './tokens.ts';
 
 /** Kinds of event `next()` returns. */
 export const NEED_MORE = 0;
@@ -40,6 +42,13 @@ const AT_END = 3;
 
 const EMPTY = Buffer.alloc(0);
 const MAX_LEADING_EMPTY_LINES = 8;
+const EMPTY_TRAILERS: string[] = [];
+const HEAD_END = Buffer.from('\r\n\r\n');
+const CRLF = Buffer.from('\r\n');
+
+function tooLargeHead(): ParseError {
+  return new ParseError('ERR_HTTP_HEADERS_TOO_LARGE', 431, 'request head is larger than the limit');
+}
 
 export class RequestParser {
   /** The head of the current request, set when `next()` returns HEAD. */
@@ -52,9 +61,8 @@ export class RequestParser {
   #buf: Buffer = EMPTY;
   #pos = 0;
   #state = IN_HEAD;
-  #line: RequestLine | undefined;
-  #fields: string[] = [];
-  #headBytes = 0;
+  /** Where to resume searching for the end of a head that is still arriving. */
+  #scanFrom = 0;
   #leadingEmptyLines = 0;
   #remaining = 0;
   #chunked: ChunkedDecoder | undefined;
@@ -66,8 +74,13 @@ export class RequestParser {
 
   /** Appends received bytes. Unconsumed bytes are kept; consumed ones are released. */
   push(chunk: Buffer): void {
-    if (this.#pos >= this.#buf.length) this.#buf = chunk;
-    else this.#buf = Buffer.concat([this.#buf.subarray(this.#pos), chunk]);
+    if (this.#pos >= this.#buf.length) {
+      this.#buf = chunk;
+      this.#scanFrom = 0;
+    } else {
+      this.#buf = Buffer.concat([this.#buf.subarray(this.#pos), chunk]);
+      this.#scanFrom = Math.max(0, this.#scanFrom - this.#pos);
+    }
     this.#pos = 0;
   }
 
@@ -78,7 +91,7 @@ export class RequestParser {
 
   /** True between requests: no byte of the next request has been consumed. */
   get idle(): boolean {
-    return this.#state === IN_HEAD && this.#line === undefined && this.#pos >= this.#buf.length;
+    return this.#state === IN_HEAD && this.#pos >= this.#buf.length;
   }
 
   /** Produces the next event from buffered bytes. Throws `ParseError`. */
@@ -92,41 +105,80 @@ export class RequestParser {
         return this.#readChunked();
       default:
         this.#state = IN_HEAD;
+        this.#scanFrom = this.#pos;
         return END;
     }
   }
 
   #parseHead(): number {
     const buf = this.#buf;
-    const limits = this.#limits;
-    while (this.#pos < buf.length) {
-      const start = this.#pos;
-      const max = this.#line === undefined ? limits.maxTargetBytes + 32 : limits.maxHeaderBytes - this.#headBytes;
-      const end = findHeadLineEnd(buf, start, max, this.#line === undefined);
-      if (end === -1) return NEED_MORE;
-      this.#pos = end + 2;
-      if (this.#line === undefined) {
-        // RFC 9112 §2.2: ignore at least one empty line before the request-line.
-        if (end === start && this.#leadingEmptyLines++ < MAX_LEADING_EMPTY_LINES) continue;
-        this.#line = parseRequestLine(buf, start, end, limits.maxTargetBytes);
-        this.#leadingEmptyLines = 0;
-        continue;
-      }
-      this.#headBytes += end + 2 - start;
-      if (end === start) return this.#finishHead();
-      parseFieldLine(buf, start, end, this.#fields);
-      if (this.#fields.length / 2 > limits.maxHeaderCount) {
-        throw new ParseError('ERR_HTTP_HEADERS_TOO_LARGE', 431, 'too many header fields');
-      }
+    if (this.#pos >= buf.length || !this.#skipLeadingEmptyLines()) return NEED_MORE;
+    const start = this.#pos;
+    const end = buf.indexOf(HEAD_END, this.#scanFrom);
+    if (end === -1) {
+      this.#checkPartialHead(start);
+      return NEED_MORE;
     }
-    return NEED_MORE;
+    if (end - start > this.#limits.maxTargetBytes + 32 + this.#limits.maxHeaderBytes) {
+      this.#checkPartialHead(start); // names the limit that was passed
+      throw tooLargeHead();
+    }
+    // One conversion per head; every part below is a substring of it.
+    const text = latin1(buf, start, end + 2);
+    this.#pos = end + 4;
+    this.#scanFrom = this.#pos;
+    return this.#finishHead(text);
   }
 
-  #finishHead(): number {
-    const line = this.#line!;
-    const rawHeaders = this.#fields;
+  /** RFC 9112 §2.2: ignore a few empty lines before the request-line. False when more bytes are needed. */
+  #skipLeadingEmptyLines(): boolean {
+    const buf = this.#buf;
+    while (buf[this.#pos] === CR || buf[this.#pos] === LF) {
+      if (this.#pos + 1 >= buf.length) return false;
+      if (buf[this.#pos] !== CR || buf[this.#pos + 1] !== LF || this.#leadingEmptyLines >= MAX_LEADING_EMPTY_LINES) {
+        throw new ParseError('ERR_HTTP_LINE_ENDING', 400, 'unexpected line ending before the request line');
+      }
+      this.#pos += 2;
+      this.#leadingEmptyLines++;
+      this.#scanFrom = this.#pos;
+    }
+    return true;
+  }
+
+  /**
+   * A head still arriving: refuses it as soon as it passes a limit or shows a
+   * bare LF, instead of waiting for a blank line that may never come.
+   */
+  #checkPartialHead(start: number): void {
+    const buf = this.#buf;
+    for (let lf = buf.indexOf(LF, Math.max(start, this.#scanFrom)); lf !== -1; lf = buf.indexOf(LF, lf + 1)) {
+      if (buf[lf - 1] !== CR || lf === start) throw new ParseError('ERR_HTTP_LINE_ENDING', 400, 'bare LF in the request head');
+    }
+    this.#scanFrom = Math.max(start, buf.length - 3);
+    const lineEnd = buf.indexOf(CRLF, start);
+    const lineLength = (lineEnd === -1 ? buf.length : lineEnd) - start;
+    if (lineLength > this.#limits.maxTargetBytes + 32) {
+      throw new ParseError('ERR_HTTP_URI_TOO_LONG', 414, 'request line is longer than the limit');
+    }
+    if (lineEnd !== -1 && buf.length - lineEnd - 2 > this.#limits.maxHeaderBytes) throw tooLargeHead();
+  }
+
+  #finishHead(text: string): number {
+    const limits = this.#limits;
+    const lineEnd = text.indexOf('\r\n');
+    const line = parseRequestLine(text, 0, lineEnd, limits.maxTargetBytes);
+    if (text.length - lineEnd - 2 > limits.maxHeaderBytes) throw tooLargeHead();
+    const rawHeaders: string[] = [];
+    for (let from = lineEnd + 2; from < text.length; ) {
+      const to = text.indexOf('\r\n', from);
+      parseFieldLine(text, from, to, rawHeaders);
+      if (rawHeaders.length > limits.maxHeaderCount * 2) {
+        throw new ParseError('ERR_HTTP_HEADERS_TOO_LARGE', 431, 'too many header fields');
+      }
+      from = to + 2;
+    }
     const framing = decideFraming(rawHeaders, line.minorVersion);
-    if (framing.contentLength > this.#limits.maxBodyBytes) {
+    if (framing.contentLength > limits.maxBodyBytes) {
       throw new ParseError('ERR_HTTP_BODY_TOO_LARGE', 413, 'request body is larger than the limit');
     }
     this.head = {
@@ -139,12 +191,10 @@ export class RequestParser {
       keepAlive: framing.keepAlive,
       expect: framing.expect,
     };
-    this.trailers = [];
-    this.#line = undefined;
-    this.#fields = [];
-    this.#headBytes = 0;
+    this.trailers = EMPTY_TRAILERS;
+    this.#leadingEmptyLines = 0;
     if (framing.chunked) {
-      this.#chunked = new ChunkedDecoder(this.#limits);
+      this.#chunked = new ChunkedDecoder(limits);
       this.#state = IN_CHUNKED;
     } else if (framing.contentLength > 0) {
       this.#remaining = framing.contentLength;
@@ -178,20 +228,9 @@ export class RequestParser {
       this.trailers = decoder.trailers;
       this.#chunked = undefined;
       this.#state = IN_HEAD;
+      this.#scanFrom = this.#pos;
       return END;
     }
     return NEED_MORE;
-  }
-}
-
-/** Like `findLineEnd`, with the status the head's limits call for (414 on the request line, 431 after it). */
-function findHeadLineEnd(buf: Buffer, start: number, max: number, requestLine: boolean): number {
-  try {
-    return findLineEnd(buf, start, max, requestLine ? 'request line' : 'header section');
-  } catch (err) {
-    if (requestLine && err instanceof ParseError && err.status === 431) {
-      throw new ParseError('ERR_HTTP_URI_TOO_LONG', 414, 'request line is longer than the limit');
-    }
-    throw err;
   }
 }

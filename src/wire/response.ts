@@ -14,7 +14,7 @@
  */
 import { WireUsageError } from './errors.ts';
 import { statusHasNoBody, statusLine } from './status.ts';
-import { checkOutgoingField, chunkHeader, dateLine, lastChunk } from './writer.ts';
+import { checkOutgoingField, chunkHeader, lastChunk } from './writer.ts';
 
 /** What a response needs from its connection. */
 export interface ResponseSink {
@@ -24,12 +24,15 @@ export interface ResponseSink {
   keepAliveAllowed(): boolean;
   /** The `Connection: keep-alive` and `Keep-Alive: timeout=` lines of persistent responses. */
   readonly keepAliveLine: string;
+  /** The `Date` line to send (kept fresh by the server's clock). */
+  readonly dateLine: string;
   /** Called once the last byte is written. */
   responseFinished(keepAlive: boolean): void;
   /** Resolves when the socket buffer has drained. */
   drained(): Promise<void>;
 }
 
+const NO_TRAILERS: string[] = [];
 const MANAGED = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length']);
 
 export class WireResponse {
@@ -40,8 +43,10 @@ export class WireResponse {
   readonly #isHead: boolean;
   readonly #http10: boolean;
   #names: string[] = [];
+  /** `#names`, lower-cased once when set. */
+  #lower: string[] = [];
   #values: string[] = [];
-  #trailers: string[] = [];
+  #trailers: string[] = NO_TRAILERS;
   #latin1 = false;
   #headersSent = false;
   #finished = false;
@@ -85,9 +90,9 @@ export class WireResponse {
   /** Adds a field line without removing others of the same name. */
   appendHeader(name: string, value: string): this {
     this.#checkHeadOpen();
-    checkOutgoingField(name, value);
-    if (!this.#latin1 && /[^\x00-\x7f]/.test(value)) this.#latin1 = true;
+    if (checkOutgoingField(name, value)) this.#latin1 = true;
     this.#names.push(name);
+    this.#lower.push(name.toLowerCase());
     this.#values.push(value);
     return this;
   }
@@ -96,8 +101,8 @@ export class WireResponse {
   getHeader(name: string): string | undefined {
     const wanted = name.toLowerCase();
     let found: string | undefined;
-    for (let i = 0; i < this.#names.length; i++) {
-      if (this.#names[i]!.toLowerCase() !== wanted) continue;
+    for (let i = 0; i < this.#lower.length; i++) {
+      if (this.#lower[i] !== wanted) continue;
       found = found === undefined ? this.#values[i]! : `${found}, ${this.#values[i]!}`;
     }
     return found;
@@ -109,10 +114,12 @@ export class WireResponse {
 
   removeHeader(name: string): this {
     this.#checkHeadOpen();
+    if (this.#names.length === 0) return this;
     const wanted = name.toLowerCase();
-    for (let i = this.#names.length - 1; i >= 0; i--) {
-      if (this.#names[i]!.toLowerCase() !== wanted) continue;
+    for (let i = this.#lower.length - 1; i >= 0; i--) {
+      if (this.#lower[i] !== wanted) continue;
       this.#names.splice(i, 1);
+      this.#lower.splice(i, 1);
       this.#values.splice(i, 1);
     }
     return this;
@@ -127,6 +134,7 @@ export class WireResponse {
   setTrailer(name: string, value: string): this {
     checkOutgoingField(name, value);
     if (this.#finished) throw new WireUsageError('ERR_HTTP_RESPONSE_STATE', 'the response has ended');
+    if (this.#trailers === NO_TRAILERS) this.#trailers = [];
     this.#trailers.push(name, value);
     return this;
   }
@@ -228,6 +236,7 @@ export class WireResponse {
 
   /** A Content-Length the handler set, or -1. */
   #declaredHeaderLength(): number {
+    if (this.#names.length === 0) return -1;
     const value = this.getHeader('content-length');
     if (value === undefined) return -1;
     if (!/^\d{1,15}$/.test(value)) throw new WireUsageError('ERR_HTTP_INVALID_HEADER', 'Content-Length must be a non-negative integer');
@@ -246,7 +255,7 @@ export class WireResponse {
     let head = statusLine(status);
     let hasDate = false;
     for (let i = 0; i < this.#names.length; i++) {
-      const lower = this.#names[i]!.toLowerCase();
+      const lower = this.#lower[i]!;
       if (MANAGED.has(lower)) {
         if (lower === 'connection' && /(^|,)\s*close\s*(,|$)/i.test(this.#values[i]!)) keepAlive = false;
         continue;
@@ -254,7 +263,7 @@ export class WireResponse {
       if (lower === 'date') hasDate = true;
       head += `${this.#names[i]}: ${this.#values[i]}\r\n`;
     }
-    if (!hasDate) head += dateLine();
+    if (!hasDate) head += this.#sink.dateLine;
     if (!this.#noBody) {
       if (length !== -1 && (this.#trailers.length === 0 || this.#http10)) {
         head += `Content-Length: ${length}\r\n`;

@@ -19,6 +19,7 @@ import tls from 'node:tls';
 import { SignwireError } from '../errors.ts';
 import { Connection, type ConnectionHost, type Handler } from './connection.ts';
 import { resolveLimits, type Limits } from './limits.ts';
+import { dateLine } from './writer.ts';
 
 export interface ServerOptions {
   /** Limits and timeouts; see `DEFAULT_LIMITS` and docs/limits.md. */
@@ -51,6 +52,8 @@ export class Server implements ConnectionHost {
   readonly handler: Handler;
   readonly limits: Limits;
   readonly keepAliveLine: string;
+  now = Date.now();
+  dateLine = dateLine(this.now);
   #draining = false;
   readonly #net: net.Server;
   readonly #connections = new Set<Connection>();
@@ -160,7 +163,10 @@ export class Server implements ConnectionHost {
     if (this.#draining && this.#connections.size === 0) this.#allClosed?.();
   }
 
-  /** One timer for all deadlines, at a period fine enough for the shortest timeout. */
+  /**
+   * One timer for all deadlines and the clock, at a period fine enough for
+   * the shortest timeout and for the one-second `Date` field.
+   */
   #startSweep(): void {
     if (this.#sweep !== undefined) return;
     const { headersTimeoutMs, bodyTimeoutMs, keepAliveTimeoutMs, lingerMs } = this.limits;
@@ -168,6 +174,8 @@ export class Server implements ConnectionHost {
     const period = Math.max(10, Math.min(1000, Math.floor(shortest / 4)));
     this.#sweep = setInterval(() => {
       const now = Date.now();
+      this.now = now;
+      this.dateLine = dateLine(now);
       for (const connection of this.#connections) {
         if (connection.deadline !== 0 && connection.deadline <= now) connection.timedOut();
       }

@@ -10,6 +10,7 @@
  *   field-value = *field-content
  *   field-vchar = VCHAR / obs-text        ; obs-text = %x80-FF
  */
+import { ParseError } from './errors.ts';
 
 function table(accepts: (byte: number) => boolean): Uint8Array {
   const out = new Uint8Array(256);
@@ -40,6 +41,18 @@ export const SP = 0x20;
 export const HTAB = 0x09;
 export const COLON = 0x3a;
 
+/**
+ * The error for a CR or LF found inside a line at `at` (a bare CR or a bare
+ * LF, RFC 9112 §2.2), or undefined when the character there is something else.
+ */
+export function lineEndingError(text: string, at: number, end: number): ParseError | undefined {
+  if (at >= end) return undefined;
+  const code = text.charCodeAt(at);
+  if (code === CR) return new ParseError('ERR_HTTP_LINE_ENDING', 400, 'bare CR in the request head');
+  if (code === LF) return new ParseError('ERR_HTTP_LINE_ENDING', 400, 'bare LF in the request head');
+  return undefined;
+}
+
 /** True for SP or HTAB (RFC 9110 OWS). */
 export function isWhitespace(byte: number): boolean {
   return byte === SP || byte === HTAB;
@@ -54,11 +67,18 @@ export function isToken(value: string): boolean {
   return true;
 }
 
-/** True when `value` can be sent as a header value: no CR, LF, NUL or other control but HTAB. */
-export function isFieldValue(value: string): boolean {
+/** `fieldValueKind` results. */
+export const INVALID = 0;
+export const ASCII = 1;
+export const OBS_TEXT = 2;
+
+/** Whether `value` can be sent as a header value (no CR, LF, NUL or other control but HTAB), and whether it needs latin1. */
+export function fieldValueKind(value: string): number {
+  let kind = ASCII;
   for (let i = 0; i < value.length; i++) {
     const code = value.charCodeAt(i);
-    if (code > 0xff || FIELD_VALUE[code] !== 1) return false;
+    if (code > 0xff || FIELD_VALUE[code] !== 1) return INVALID;
+    if (code > 0x7f) kind = OBS_TEXT;
   }
-  return true;
+  return kind;
 }

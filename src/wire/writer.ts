@@ -9,29 +9,33 @@
  */
 import { WireUsageError } from './errors.ts';
 import { statusLine } from './status.ts';
-import { isFieldValue, isToken } from './tokens.ts';
+import { INVALID, OBS_TEXT, fieldValueKind, isToken } from './tokens.ts';
 
-let cachedSecond = -1;
+let nextSecond = 0;
 let cachedDateLine = '';
 
 /** "Date: Sun, 06 Nov 1994 08:49:37 GMT\r\n", rebuilt at most once a second. */
 export function dateLine(now = Date.now()): string {
-  const second = Math.floor(now / 1000);
-  if (second !== cachedSecond) {
-    cachedSecond = second;
-    cachedDateLine = `Date: ${new Date(second * 1000).toUTCString()}\r\n`;
+  if (now >= nextSecond || now < nextSecond - 1000) {
+    const second = now - (now % 1000);
+    nextSecond = second + 1000;
+    cachedDateLine = `Date: ${new Date(second).toUTCString()}\r\n`;
   }
   return cachedDateLine;
 }
 
-/** Throws unless `name` is a token and `value` has no CR, LF, NUL or other control character. */
-export function checkOutgoingField(name: string, value: string): void {
+/**
+ * Throws unless `name` is a token and `value` has no CR, LF, NUL or other
+ * control character. Returns true when the value has bytes above 0x7f
+ * (obs-text), which must be written as latin1.
+ */
+export function checkOutgoingField(name: string, value: string): boolean {
   if (!isToken(name)) {
     throw new WireUsageError('ERR_HTTP_INVALID_HEADER', `invalid header name ${JSON.stringify(name)}`);
   }
-  if (!isFieldValue(value)) {
-    throw new WireUsageError('ERR_HTTP_INVALID_HEADER', `invalid value for header "${name}"`);
-  }
+  const kind = fieldValueKind(value);
+  if (kind === INVALID) throw new WireUsageError('ERR_HTTP_INVALID_HEADER', `invalid value for header "${name}"`);
+  return kind === OBS_TEXT;
 }
 
 /** The framing line before a chunk of `byteLength` bytes: "1a\r\n". */
