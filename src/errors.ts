@@ -7,7 +7,6 @@
 
 /** Codes raised by the wire layer (the HTTP/1.1 parser, writer and connection). */
 export type WireErrorCode =
-  | 'ERR_HTTP_REQUEST_LINE'
   | 'ERR_HTTP_METHOD'
   | 'ERR_HTTP_METHOD_NOT_IMPLEMENTED'
   | 'ERR_HTTP_TARGET'
