@@ -85,6 +85,13 @@ function checkTargetForm(method: string, target: string): void {
     if (method === 'OPTIONS') return; // asterisk-form
     throw new ParseError('ERR_HTTP_TARGET', 400, 'asterisk-form is only for OPTIONS');
   }
-  if (ABSOLUTE_FORM.test(target)) return;
+  if (ABSOLUTE_FORM.test(target)) {
+    // RFC 9110 §4.2.4: a recipient SHOULD parse for userinfo and treat its presence as an error.
+    const authorityStart = target.indexOf('://') + 3;
+    const authorityEnd = target.slice(authorityStart).search(/[/?#]/);
+    const authority = authorityEnd === -1 ? target.slice(authorityStart) : target.slice(authorityStart, authorityStart + authorityEnd);
+    if (authority.includes('@')) throw new ParseError('ERR_HTTP_TARGET', 400, 'userinfo is not allowed in the request-target');
+    return;
+  }
   throw new ParseError('ERR_HTTP_TARGET', 400, 'request-target must be origin-form, absolute-form or "*"');
 }
