@@ -44,6 +44,8 @@ describe('request line', () => {
     assert.equal(parseEverySplit(crlf('', '', 'GET / HTTP/1.1', 'Host: a', '', '')).messages.length, 1);
   });
 
+  test('rejects userinfo in an absolute-form target', () => rejects(crlf('GET http://user:pw@a.example/ HTTP/1.1', 'Host: a.example', '', ''), 'ERR_HTTP_TARGET', 400));
+  test('accepts "@" in the path of an absolute-form target', () => assert.equal(parseEverySplit(crlf('GET http://a.example/@me HTTP/1.1', 'Host: a.example', '', '')).messages.length, 1));
   test('rejects asterisk-form for methods other than OPTIONS', () => rejects(crlf('GET * HTTP/1.1', 'Host: a', '', ''), 'ERR_HTTP_TARGET', 400));
   test('rejects a target that is not origin-, absolute- or asterisk-form', () => rejects(crlf('GET users HTTP/1.1', 'Host: a', '', ''), 'ERR_HTTP_TARGET', 400));
   test('rejects two spaces between parts', () => rejects(crlf('GET  / HTTP/1.1', 'Host: a', '', ''), 'ERR_HTTP_TARGET', 400));
