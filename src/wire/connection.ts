@@ -224,8 +224,9 @@ export class Connection implements BodyFlow, ResponseSink {
     if (req === undefined || !req.keepAlive || this.#host.draining || this.#peerEnded) return false;
     const max = this.#limits.maxRequestsPerSocket;
     if (max > 0 && this.#requests >= max) return false;
-    // A client still holding its body back for 100 Continue cannot be drained: close.
-    return !(req.expectsContinue && !this.#continueSent && !req.complete);
+    // A body still arriving is fine if the handler is reading it, or if we can drain it after
+    // the response; otherwise (too large, unknown size, held back for 100 Continue) say close now.
+    return req.complete || !req.unread || this.#canDrain(req);
   }
 
   responseFinished(keepAlive: boolean): void {
@@ -267,7 +268,7 @@ export class Connection implements BodyFlow, ResponseSink {
   #canDrain(req: WireRequest): boolean {
     if (req.expectsContinue && !this.#continueSent) return false;
     const head = this.#parser.head!;
-    if (head.chunked) return true; // counted while draining
+    if (head.chunked) return false; // of unknown size: the response must not promise keep-alive
     return head.contentLength - this.#bodyReceived <= this.#limits.maxDrainBytes;
   }
 

@@ -4,7 +4,7 @@
  */
 import net from 'node:net';
 import type { TestContext } from 'node:test';
-import { createServer, type Handler, type Server, type ServerOptions } from '../../src/index.ts';
+import { createServer, type WireHandler as Handler, type Server, type ServerOptions } from '../../src/index.ts';
 
 /** Starts a server on a free port; it is closed when the test ends. */
 export async function startServer(t: TestContext, handler: Handler, options: ServerOptions = {}): Promise<Server> {
