@@ -32,11 +32,26 @@ export type WireErrorCode =
   | 'ERR_HTTP_BODY_CONSUMED'
   | 'ERR_INVALID_OPTION';
 
+/** Codes raised by the app layer (routing, bodies, cookies, files). */
+export type AppErrorCode =
+  | 'ERR_NOT_FOUND'
+  | 'ERR_METHOD_NOT_ALLOWED'
+  | 'ERR_BAD_PATH'
+  | 'ERR_BAD_QUERY'
+  | 'ERR_BODY_JSON'
+  | 'ERR_BODY_FORM'
+  | 'ERR_FORM_LIMIT'
+  | 'ERR_UNSUPPORTED_MEDIA_TYPE'
+  | 'ERR_RANGE_NOT_SATISFIABLE'
+  | 'ERR_PRECONDITION_FAILED'
+  | 'ERR_NEXT_CALLED_TWICE'
+  | 'ERR_INVALID_COOKIE';
+
 /** Codes shared by every layer. */
 export type CommonErrorCode = 'ERR_INTERNAL';
 
 /** Every stable error code signwire produces. Each one is documented in docs/errors.md. */
-export type ErrorCode = WireErrorCode | CommonErrorCode;
+export type ErrorCode = WireErrorCode | AppErrorCode | CommonErrorCode;
 
 /**
  * Base class of every error signwire throws on purpose.

@@ -5,4 +5,5 @@
  * request signer for browsers and other clients.
  */
 export * from './wire/index.ts';
-export { SignwireError, type ErrorCode, type WireErrorCode, type CommonErrorCode } from './errors.ts';
+export * from './app/index.ts';
+export { SignwireError, type ErrorCode, type WireErrorCode, type AppErrorCode, type CommonErrorCode } from './errors.ts';

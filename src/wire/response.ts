@@ -68,6 +68,11 @@ export class WireResponse {
     return this.#headersSent;
   }
 
+  /** Body bytes written so far (after HEAD / no-body rules: what the client receives). */
+  get bytesWritten(): number {
+    return this.#isHead || this.#noBody ? 0 : this.#written;
+  }
+
   /** True once `end()` has run (or the connection took the response over). */
   get finished(): boolean {
     return this.#finished;

@@ -1,0 +1,292 @@
+/**
+ * `App`: routes, middleware, error and not-found handlers, on the wire
+ * server. One request runs as: match the route → decode params → run the
+ * matching middleware, then the route's handlers (`compose`) → send
+ * `c.output` (`respond`). A chain that never chose a response is a 404.
+ *
+ * @example
+ * const app = new App();
+ * app.get('/', (c) => c.text('Hello, World!'));
+ * app.get('/users/:id', (c) => c.json({ id: c.req.param('id'), q: c.req.query('q') ?? null }));
+ * const server = await app.listen({ port: 8000 });
+ */
+import { SignwireError } from '../errors.ts';
+import type { Handler as WireHandler } from '../wire/connection.ts';
+import type { Limits } from '../wire/limits.ts';
+import type { WireRequest } from '../wire/request.ts';
+import type { WireResponse } from '../wire/response.ts';
+import { createServer, type ListenOptions, type Server, type ServerOptions } from '../wire/server.ts';
+import { compose, type Middleware } from './compose.ts';
+import { Context } from './context.ts';
+import { handleError, type ErrorHandler } from './error-response.ts';
+import { DEFAULT_FORM_LIMITS, type FormLimits } from './form.ts';
+import { requestInProcess, type InProcessInit, type InProcessResponse } from './in-process.ts';
+import { accessLine, consoleLogger, type Logger } from './logger.ts';
+import type { TrustProxy } from './proxy.ts';
+import { decodePathSegment } from './query.ts';
+import { AppRequest, splitTarget } from './request.ts';
+import { respond } from './respond.ts';
+import { ANY_METHOD, Router } from './router.ts';
+
+export type Handler = Middleware<Context>;
+export type NotFoundHandler = (c: Context) => unknown;
+
+export interface AppOptions {
+  /** Wire limits for servers started with `listen()`; see docs/limits.md. */
+  readonly limits?: Partial<Limits>;
+  /** Limits of `c.req.form()`. */
+  readonly formLimits?: Partial<FormLimits>;
+  /** Trust `Forwarded` / `X-Forwarded-*` from proxies: true for all, N for the N nearest. Default false. */
+  readonly trustProxy?: TrustProxy;
+  /** Where access lines and errors go. Default: errors to stderr, no access log. */
+  readonly logger?: Logger;
+}
+
+interface Route {
+  readonly handlers: readonly Handler[];
+  /** Middleware of the sub-app the route came from, with their prefixes. */
+  readonly scoped: readonly Scoped[];
+}
+
+interface Found {
+  readonly route: Route;
+  readonly params: Record<string, string>;
+}
+
+interface Scoped {
+  readonly prefix: string;
+  readonly handler: Handler;
+}
+
+const NO_PARAMS: Record<string, string> = Object.freeze({}) as Record<string, string>;
+const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+
+export class App {
+  readonly #router = new Router<Route>();
+  readonly #routes: Array<{ method: string; pattern: string; route: Route }> = [];
+  readonly #middleware: Scoped[] = [];
+  readonly #options: AppOptions;
+  readonly #formLimits: FormLimits;
+  readonly #trustProxy: TrustProxy;
+  readonly #logger: Logger;
+  #onError: ErrorHandler | undefined;
+  #notFound: NotFoundHandler | undefined;
+
+  constructor(options: AppOptions = {}) {
+    this.#options = options;
+    this.#formLimits = Object.freeze({ ...DEFAULT_FORM_LIMITS, ...options.formLimits });
+    this.#trustProxy = options.trustProxy ?? false;
+    this.#logger = options.logger ?? consoleLogger({ access: false });
+  }
+
+  get(path: string, ...handlers: Handler[]): this {
+    return this.on('GET', path, ...handlers);
+  }
+  post(path: string, ...handlers: Handler[]): this {
+    return this.on('POST', path, ...handlers);
+  }
+  put(path: string, ...handlers: Handler[]): this {
+    return this.on('PUT', path, ...handlers);
+  }
+  patch(path: string, ...handlers: Handler[]): this {
+    return this.on('PATCH', path, ...handlers);
+  }
+  delete(path: string, ...handlers: Handler[]): this {
+    return this.on('DELETE', path, ...handlers);
+  }
+  options(path: string, ...handlers: Handler[]): this {
+    return this.on('OPTIONS', path, ...handlers);
+  }
+  /** A route for every method. */
+  all(path: string, ...handlers: Handler[]): this {
+    return this.on(ANY_METHOD, path, ...handlers);
+  }
+
+  /** A route for one method (or several). */
+  on(method: string | readonly string[], path: string, ...handlers: Handler[]): this {
+    if (handlers.length === 0 || handlers.some((h) => typeof h !== 'function')) {
+      throw new SignwireError('ERR_INVALID_OPTION', `route ${path} needs at least one handler function`);
+    }
+    for (const one of typeof method === 'string' ? [method] : method) this.#add(one.toUpperCase(), path, { handlers, scoped: [] });
+    return this;
+  }
+
+  /**
+   * Middleware for every request (`use(mw)`) or for a path prefix
+   * (`use('/api', mw)`: matches `/api` and `/api/...`). Middleware runs
+   * before the route's handlers, in the order it was added.
+   */
+  use(prefixOrHandler: string | Handler, ...handlers: Handler[]): this {
+    const prefix = typeof prefixOrHandler === 'string' ? normalizePrefix(prefixOrHandler) : '';
+    const all = typeof prefixOrHandler === 'string' ? handlers : [prefixOrHandler, ...handlers];
+    if (all.length === 0 || all.some((h) => typeof h !== 'function')) {
+      throw new SignwireError('ERR_INVALID_OPTION', 'use() needs middleware functions');
+    }
+    for (const handler of all) this.#middleware.push({ prefix, handler: prefix === '' ? handler : mounted(prefix, handler) });
+    return this;
+  }
+
+  /** Mounts another app's routes under `prefix`; its middleware applies to its own routes only. */
+  route(prefix: string, sub: App): this {
+    const base = normalizePrefix(prefix);
+    const scoped = sub.#middleware.map((m) => ({ prefix: base + m.prefix, handler: mounted(base + m.prefix, m.handler) }));
+    for (const { method, pattern, route } of sub.#routes) {
+      const path = pattern === '/' && base !== '' ? base : base + pattern;
+      this.#add(method, path, { handlers: route.handlers, scoped: [...scoped, ...route.scoped] });
+    }
+    return this;
+  }
+
+  /** Replaces the default error response (JSON `{ error: { code, message } }`). */
+  onError(handler: ErrorHandler): this {
+    this.#onError = handler;
+    return this;
+  }
+
+  /** Replaces the default 404 response. */
+  notFound(handler: NotFoundHandler): this {
+    this.#notFound = handler;
+    return this;
+  }
+
+  /** The wire handler: pass it to `createServer` to serve this app. */
+  readonly handler: WireHandler = (req, res) => this.#dispatch(req, res);
+
+  /**
+   * Runs one request through the app without a socket, through the same
+   * parser, handler and writer as a real one.
+   *
+   * @example
+   * const res = await app.request('/users/7?q=x');
+   * res.status; await res.json();
+   */
+  request(input: string | URL | Request, init?: InProcessInit): Promise<InProcessResponse> {
+    return requestInProcess(this.handler, input, init);
+  }
+
+  /** Starts a wire server for this app on 127.0.0.1 (by default) and resolves once it listens. */
+  listen(options: ListenOptions & Omit<ServerOptions, 'limits'> = {}): Promise<Server> {
+    const server = createServer(this.handler, {
+      ...(this.#options.limits !== undefined && { limits: this.#options.limits }),
+      ...(options.tls !== undefined && { tls: options.tls }),
+      onError: options.onError ?? ((error) => this.#logger.error(error)),
+    });
+    return server.listen(options);
+  }
+
+  #add(method: string, pattern: string, route: Route): void {
+    this.#router.add(method, pattern, route);
+    this.#routes.push({ method, pattern, route });
+  }
+
+  #dispatch(req: WireRequest, res: WireResponse): unknown {
+    const started = this.#logger.access === undefined ? 0 : performance.now();
+    const target = splitTarget(req.url);
+    const path = target[0];
+    let found: Found | undefined;
+    let failure: { error: unknown } | undefined;
+    try {
+      found = this.#find(req.method, path);
+    } catch (error) {
+      failure = { error };
+    }
+    const c = new Context(new AppRequest(req, target, found?.params ?? NO_PARAMS, this.#trustProxy, this.#formLimits), res);
+    let pending: Promise<void> | undefined;
+    try {
+      pending = failure === undefined ? compose(this.#chain(path, found?.route, c), c) : this.#fail(c, failure.error);
+    } catch (error) {
+      pending = this.#fail(c, error);
+    }
+    if (pending === undefined) return this.#finish(c, started);
+    return pending.then(
+      () => this.#finish(c, started),
+      (error: unknown) => this.#failThenFinish(c, error, started),
+    );
+  }
+
+  #find(method: string, path: string): Found | undefined {
+    const match = this.#router.match(method, path) ?? (method === 'HEAD' ? this.#router.match('GET', path) : undefined);
+    if (match === undefined) return undefined;
+    const params = match.params;
+    for (const name in params) params[name] = decodePathSegment(params[name]!);
+    return { route: match.value, params };
+  }
+
+  #chain(path: string, route: Route | undefined, c: Context): readonly Handler[] {
+    const endpoint: readonly Handler[] = route?.handlers ?? [() => this.#unmatched(c, path)];
+    if (this.#middleware.length === 0 && (route === undefined || route.scoped.length === 0)) return endpoint;
+    const chain: Handler[] = [];
+    for (const m of this.#middleware) if (prefixMatches(m.prefix, path)) chain.push(m.handler);
+    if (route !== undefined) for (const m of route.scoped) if (prefixMatches(m.prefix, path)) chain.push(m.handler);
+    return chain.concat(endpoint);
+  }
+
+  /** No route for this method and path: 405 with Allow, an automatic OPTIONS answer, or 404. */
+  #unmatched(c: Context, path: string): unknown {
+    const allowed = this.#router.allowedMethods(path);
+    if (allowed.length === 0) return undefined; // → not found, after the chain
+    const methods = allowed.includes(ANY_METHOD) ? [...METHODS] : allowed;
+    if (methods.includes('GET') && !methods.includes('HEAD')) methods.push('HEAD');
+    if (!methods.includes('OPTIONS')) methods.push('OPTIONS');
+    c.res.setHeader('Allow', methods.join(', '));
+    if (c.req.method === 'OPTIONS') return c.status(204);
+    return c.json({ error: { code: 'ERR_METHOD_NOT_ALLOWED', message: `${c.req.method} is not allowed here` } }, 405);
+  }
+
+  #finish(c: Context, started: number): Promise<void> | undefined {
+    if (!c.responded && !c.res.headersSent) {
+      const fallback = this.#notFoundResponse(c);
+      if (fallback !== undefined) return fallback.then(() => this.#finish(c, started), (e: unknown) => this.#failThenFinish(c, e, started));
+    }
+    const sending = respond(c);
+    if (this.#logger.access === undefined) return sending;
+    if (sending === undefined) return this.#log(c, started);
+    return sending.then(() => this.#log(c, started));
+  }
+
+  #notFoundResponse(c: Context): Promise<void> | undefined {
+    if (this.#notFound === undefined) {
+      c.json({ error: { code: 'ERR_NOT_FOUND', message: 'Not Found' } }, 404);
+      return undefined;
+    }
+    c.res.statusCode = 404; // the custom handler may change it
+    const result = this.#notFound(c);
+    c.responded = true;
+    return result instanceof Promise ? result.then(() => undefined) : undefined;
+  }
+
+  #fail(c: Context, error: unknown): Promise<void> | undefined {
+    return handleError(c, error, this.#onError, this.#logger);
+  }
+
+  #failThenFinish(c: Context, error: unknown, started: number): Promise<void> | undefined {
+    const handled = this.#fail(c, error);
+    if (handled === undefined) return this.#finish(c, started);
+    return handled.then(() => this.#finish(c, started));
+  }
+
+  #log(c: Context, started: number): undefined {
+    this.#logger.access?.(accessLine(c, performance.now() - started));
+    return undefined;
+  }
+}
+
+function normalizePrefix(prefix: string): string {
+  if (!prefix.startsWith('/')) throw new SignwireError('ERR_INVALID_OPTION', `prefix "${prefix}" must start with "/"`);
+  return prefix.replace(/\/+$/, '');
+}
+
+/** Runs `handler` with `c.mountPath` set to the prefix it was mounted at. */
+function mounted(prefix: string, handler: Handler): Handler {
+  return (c, next) => {
+    c.mountPath = prefix;
+    return handler(c, next);
+  };
+}
+
+/** "/api" matches "/api" and "/api/..."; "" matches everything. */
+function prefixMatches(prefix: string, path: string): boolean {
+  if (prefix === '') return true;
+  if (!path.startsWith(prefix)) return false;
+  return path.length === prefix.length || path.charCodeAt(prefix.length) === 0x2f;
+}

@@ -1,0 +1,163 @@
+/**
+ * The router: a tree of path segments. At each level a static segment beats
+ * a `:param`, which beats a trailing `*` wildcard, whatever the order of
+ * registration; the lookup backtracks when a more specific branch leads
+ * nowhere. Fully static paths are also kept in a map for a one-step lookup.
+ *
+ * Patterns: `/users`, `/users/:id`, `/files/*` (the rest of the path, as the
+ * param `*`). Paths are matched on their raw (still percent-encoded)
+ * segments; params are decoded after the match.
+ *
+ * @example
+ * const router = new Router<string>();
+ * router.add('GET', '/users/:id', 'user');
+ * router.match('GET', '/users/7'); // { value: 'user', params: { id: '7' } }
+ */
+import { SignwireError } from '../errors.ts';
+
+export interface Match<T> {
+  readonly value: T;
+  /** Raw (percent-encoded) param values by name. */
+  readonly params: Record<string, string>;
+}
+
+interface Node<T> {
+  readonly children: Map<string, Node<T>>;
+  param: { readonly name: string; readonly node: Node<T> } | undefined;
+  wildcard: Map<string, T> | undefined;
+  readonly values: Map<string, T>;
+}
+
+const NO_PARAMS: Record<string, string> = Object.freeze({}) as Record<string, string>;
+/** The method key that matches every method. */
+export const ANY_METHOD = '*';
+
+export class Router<T> {
+  readonly #root: Node<T> = newNode();
+  readonly #staticPaths = new Map<string, Node<T>>();
+
+  /** Registers `value` for `method` (or `ANY_METHOD`) and `pattern`. */
+  add(method: string, pattern: string, value: T): void {
+    const segments = splitPattern(pattern);
+    let node = this.#root;
+    for (let i = 0; i < segments.length; i++) {
+      const segment = segments[i]!;
+      if (segment === '*') {
+        if (i !== segments.length - 1) throw badPattern(pattern, 'a wildcard must be the last segment');
+        node.wildcard ??= new Map();
+        setOnce(node.wildcard, method, value, pattern);
+        return;
+      }
+      node = segment.startsWith(':') ? paramChild(node, segment.slice(1), pattern) : staticChild(node, segment);
+    }
+    setOnce(node.values, method, value, pattern);
+    if (!pattern.includes(':')) this.#staticPaths.set(segments.join('/'), node);
+  }
+
+  /** The value for `method` at `path`, with its params; undefined when nothing matches this method. */
+  match(method: string, path: string): Match<T> | undefined {
+    const node = this.#staticPaths.get(trimSlashes(path));
+    const direct = node !== undefined ? pick(node.values, method) : undefined;
+    if (direct !== undefined) return { value: direct, params: NO_PARAMS };
+    return this.#walk(splitPath(path), 0, this.#root, method, []);
+  }
+
+  /** The methods that have a value at `path` (for `Allow` on 405 and OPTIONS). */
+  allowedMethods(path: string): string[] {
+    const methods = new Set<string>();
+    this.#collect(splitPath(path), 0, this.#root, methods);
+    return [...methods];
+  }
+
+  #walk(segments: string[], i: number, node: Node<T>, method: string, captured: string[]): Match<T> | undefined {
+    if (i === segments.length) {
+      const value = pick(node.values, method);
+      if (value !== undefined) return { value, params: this.#params(node, captured) };
+    } else {
+      const child = node.children.get(segments[i]!);
+      const found = child !== undefined ? this.#walk(segments, i + 1, child, method, captured) : undefined;
+      if (found !== undefined) return found;
+      if (node.param !== undefined && segments[i] !== '') {
+        captured.push(node.param.name, segments[i]!);
+        const viaParam = this.#walk(segments, i + 1, node.param.node, method, captured);
+        if (viaParam !== undefined) return viaParam;
+        captured.length -= 2;
+      }
+    }
+    const wildcard = node.wildcard !== undefined ? pick(node.wildcard, method) : undefined;
+    if (wildcard === undefined) return undefined;
+    const params = this.#params(node, captured);
+    params['*'] = segments.slice(i).join('/');
+    return { value: wildcard, params };
+  }
+
+  #params(_node: Node<T>, captured: string[]): Record<string, string> {
+    if (captured.length === 0) return {};
+    const params: Record<string, string> = {};
+    for (let k = 0; k < captured.length; k += 2) params[captured[k]!] = captured[k + 1]!;
+    return params;
+  }
+
+  #collect(segments: string[], i: number, node: Node<T>, methods: Set<string>): void {
+    if (node.wildcard !== undefined) for (const method of node.wildcard.keys()) methods.add(method);
+    if (i === segments.length) {
+      for (const method of node.values.keys()) methods.add(method);
+      return;
+    }
+    const child = node.children.get(segments[i]!);
+    if (child !== undefined) this.#collect(segments, i + 1, child, methods);
+    if (node.param !== undefined && segments[i] !== '') this.#collect(segments, i + 1, node.param.node, methods);
+  }
+}
+
+function newNode<T>(): Node<T> {
+  return { children: new Map(), param: undefined, wildcard: undefined, values: new Map() };
+}
+
+function staticChild<T>(node: Node<T>, segment: string): Node<T> {
+  let child = node.children.get(segment);
+  if (child === undefined) {
+    child = newNode();
+    node.children.set(segment, child);
+  }
+  return child;
+}
+
+function paramChild<T>(node: Node<T>, name: string, pattern: string): Node<T> {
+  if (!/^[A-Za-z_$][\w$]*$/.test(name)) throw badPattern(pattern, `invalid param name "${name}"`);
+  if (node.param === undefined) node.param = { name, node: newNode() };
+  else if (node.param.name !== name) throw badPattern(pattern, `param ":${name}" conflicts with ":${node.param.name}" at the same place`);
+  return node.param.node;
+}
+
+function setOnce<T>(map: Map<string, T>, method: string, value: T, pattern: string): void {
+  if (map.has(method)) throw badPattern(pattern, `${method} ${pattern} is already registered`);
+  map.set(method, value);
+}
+
+function pick<T>(values: Map<string, T>, method: string): T | undefined {
+  return values.get(method) ?? values.get(ANY_METHOD);
+}
+
+function badPattern(pattern: string, why: string): SignwireError {
+  return new SignwireError('ERR_INVALID_OPTION', `route "${pattern}": ${why}`);
+}
+
+function trimSlashes(path: string): string {
+  let start = 0;
+  let end = path.length;
+  while (start < end && path.charCodeAt(start) === 0x2f) start++;
+  while (end > start && path.charCodeAt(end - 1) === 0x2f) end--;
+  return start === 0 && end === path.length ? path : path.slice(start, end);
+}
+
+function splitPattern(pattern: string): string[] {
+  if (!pattern.startsWith('/')) throw badPattern(pattern, 'a path must start with "/"');
+  const trimmed = trimSlashes(pattern);
+  return trimmed === '' ? [] : trimmed.split('/');
+}
+
+function splitPath(path: string): string[] {
+  const trimmed = trimSlashes(path);
+  return trimmed === '' ? [] : trimmed.split('/');
+}
