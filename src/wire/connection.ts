@@ -288,7 +288,7 @@ export class Connection implements BodyFlow, ResponseSink {
   #onPeerEnd(): void {
     this.#peerEnded = true;
     if (this.#phase >= LINGER) {
-      this.#destroy();
+      if (this.#phase === LINGER) this.#destroySoon();
       return;
     }
     const req = this.#req;
@@ -367,16 +367,20 @@ export class Connection implements BodyFlow, ResponseSink {
   /** Ends our side, then discards input until the peer closes or `lingerMs` passes. */
   #closeGracefully(): void {
     if (this.#phase >= LINGER) return;
-    this.#enter(LINGER, this.#limits.lingerMs);
+    // The linger clock starts once our last byte has left: a slow reader still gets the whole response.
+    this.#enter(LINGER, 0);
     this.#uncork();
-    this.#socket.end();
+    this.#socket.end(() => {
+      if (this.#phase === LINGER) this.deadline = this.#host.now + this.#limits.lingerMs;
+    });
     if (this.#paused) this.#socket.resume();
     if (this.#peerEnded) this.#destroySoon();
   }
 
+  /** Destroys the socket once everything written has been flushed. */
   #destroySoon(): void {
-    if (this.#socket.writableLength === 0) this.#socket.destroy();
-    else this.#socket.once('drain', () => this.#socket.destroy());
+    if (this.#socket.writableFinished) this.#socket.destroy();
+    else this.#socket.once('finish', () => this.#socket.destroy());
   }
 
   #destroy(): void {
@@ -400,15 +404,16 @@ export class Connection implements BodyFlow, ResponseSink {
       this.#socket.writableNeedDrain ||
       (req !== undefined && !req.complete && !this.#discardBody && req.queuedBytes > limit) ||
       (req !== undefined && this.#messageEnded && this.#parser.buffered > limit);
-    if (pause === this.#paused) return;
-    this.#paused = pause;
-    if (pause) {
-      this.#socket.pause();
-      if (this.#phase === IN_BODY) this.deadline = 0; // waiting on us, not on the client
-    } else {
-      this.#socket.resume();
-      if (this.#phase === IN_BODY) this.deadline = this.#host.now + this.#limits.bodyTimeoutMs;
+    if (pause !== this.#paused) {
+      this.#paused = pause;
+      if (pause) this.#socket.pause();
+      else this.#socket.resume();
     }
+    // While reading is paused we are waiting on ourselves, not on the client: no head or body deadline.
+    if (this.#phase !== IN_HEAD && this.#phase !== IN_BODY) return;
+    const timeoutMs = this.#phase === IN_HEAD ? this.#limits.headersTimeoutMs : this.#limits.bodyTimeoutMs;
+    if (pause) this.deadline = 0;
+    else if (this.deadline === 0 && timeoutMs > 0) this.deadline = this.#host.now + timeoutMs;
   }
 
   /** Responses to pipelined requests processed in one batch leave in one write. */
