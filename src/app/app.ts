@@ -12,17 +12,17 @@
  */
 import { SignwireError } from '../errors.ts';
 import type { Handler as WireHandler } from '../wire/connection.ts';
-import type { Limits } from '../wire/limits.ts';
+import { resolveLimits, type Limits } from '../wire/limits.ts';
 import type { WireRequest } from '../wire/request.ts';
 import type { WireResponse } from '../wire/response.ts';
 import { createServer, type ListenOptions, type Server, type ServerOptions } from '../wire/server.ts';
 import { compose, type Middleware } from './compose.ts';
 import { Context } from './context.ts';
 import { handleError, type ErrorHandler } from './error-response.ts';
-import { DEFAULT_FORM_LIMITS, type FormLimits } from './form.ts';
+import { resolveFormLimits, type FormLimits } from './form.ts';
 import { requestInProcess, type InProcessInit, type InProcessResponse } from './in-process.ts';
 import { accessLine, consoleLogger, type Logger } from './logger.ts';
-import type { TrustProxy } from './proxy.ts';
+import { checkTrustProxy, type TrustProxy } from './proxy.ts';
 import { decodePathSegment } from './query.ts';
 import { AppRequest, splitTarget } from './request.ts';
 import { respond } from './respond.ts';
@@ -55,6 +55,9 @@ interface Found {
 
 interface Scoped {
   readonly prefix: string;
+  /** The middleware as given. */
+  readonly raw: Handler;
+  /** The middleware wrapped to set `c.mountPath` to `prefix`. */
   readonly handler: Handler;
 }
 
@@ -65,7 +68,7 @@ export class App {
   readonly #router = new Router<Route>();
   readonly #routes: Array<{ method: string; pattern: string; route: Route }> = [];
   readonly #middleware: Scoped[] = [];
-  readonly #options: AppOptions;
+  readonly #limits: Limits;
   readonly #formLimits: FormLimits;
   readonly #trustProxy: TrustProxy;
   readonly #logger: Logger;
@@ -73,9 +76,9 @@ export class App {
   #notFound: NotFoundHandler | undefined;
 
   constructor(options: AppOptions = {}) {
-    this.#options = options;
-    this.#formLimits = Object.freeze({ ...DEFAULT_FORM_LIMITS, ...options.formLimits });
-    this.#trustProxy = options.trustProxy ?? false;
+    this.#limits = resolveLimits(options.limits);
+    this.#formLimits = resolveFormLimits(options.formLimits);
+    this.#trustProxy = checkTrustProxy(options.trustProxy ?? false);
     this.#logger = options.logger ?? consoleLogger({ access: false });
   }
 
@@ -122,17 +125,18 @@ export class App {
     if (all.length === 0 || all.some((h) => typeof h !== 'function')) {
       throw new SignwireError('ERR_INVALID_OPTION', 'use() needs middleware functions');
     }
-    for (const handler of all) this.#middleware.push({ prefix, handler: prefix === '' ? handler : mounted(prefix, handler) });
+    for (const handler of all) this.#middleware.push(scoped(prefix, handler));
     return this;
   }
 
   /** Mounts another app's routes under `prefix`; its middleware applies to its own routes only. */
   route(prefix: string, sub: App): this {
     const base = normalizePrefix(prefix);
-    const scoped = sub.#middleware.map((m) => ({ prefix: base + m.prefix, handler: mounted(base + m.prefix, m.handler) }));
+    const rebase = (m: Scoped): Scoped => scoped(base + m.prefix, m.raw);
+    const subMiddleware = sub.#middleware.map(rebase);
     for (const { method, pattern, route } of sub.#routes) {
       const path = pattern === '/' && base !== '' ? base : base + pattern;
-      this.#add(method, path, { handlers: route.handlers, scoped: [...scoped, ...route.scoped] });
+      this.#add(method, path, { handlers: route.handlers, scoped: [...subMiddleware, ...route.scoped.map(rebase)] });
     }
     return this;
   }
@@ -161,13 +165,13 @@ export class App {
    * res.status; await res.json();
    */
   request(input: string | URL | Request, init?: InProcessInit): Promise<InProcessResponse> {
-    return requestInProcess(this.handler, input, init);
+    return requestInProcess(this.handler, input, init, this.#limits);
   }
 
   /** Starts a wire server for this app on 127.0.0.1 (by default) and resolves once it listens. */
   listen(options: ListenOptions & Omit<ServerOptions, 'limits'> = {}): Promise<Server> {
     const server = createServer(this.handler, {
-      ...(this.#options.limits !== undefined && { limits: this.#options.limits }),
+      limits: this.#limits,
       ...(options.tls !== undefined && { tls: options.tls }),
       onError: options.onError ?? ((error) => this.#logger.error(error)),
     });
@@ -182,7 +186,9 @@ export class App {
   #dispatch(req: WireRequest, res: WireResponse): unknown {
     const started = this.#logger.access === undefined ? 0 : performance.now();
     const target = splitTarget(req.url);
-    const path = target[0];
+    // Routing and middleware prefixes see the same path, so "//api/x" cannot reach an /api route
+    // while skipping the /api middleware.
+    const path = target[0].includes('//') ? target[0].replace(/\/{2,}/g, '/') : target[0];
     let found: Found | undefined;
     let failure: { error: unknown } | undefined;
     try {
@@ -205,7 +211,7 @@ export class App {
   }
 
   #find(method: string, path: string): Found | undefined {
-    const match = this.#router.match(method, path) ?? (method === 'HEAD' ? this.#router.match('GET', path) : undefined);
+    const match = this.#router.match(method, path, method === 'HEAD' ? 'GET' : undefined);
     if (match === undefined) return undefined;
     const params = match.params;
     for (const name in params) params[name] = decodePathSegment(params[name]!);
@@ -233,15 +239,33 @@ export class App {
     return c.json({ error: { code: 'ERR_METHOD_NOT_ALLOWED', message: `${c.req.method} is not allowed here` } }, 405);
   }
 
+  /** After the chain: the not-found answer if nothing was chosen, then the response, then the access line. */
   #finish(c: Context, started: number): Promise<void> | undefined {
     if (!c.responded && !c.res.headersSent) {
-      const fallback = this.#notFoundResponse(c);
+      let fallback: Promise<void> | undefined;
+      try {
+        fallback = this.#notFoundResponse(c);
+      } catch (error) {
+        return this.#failThenFinish(c, error, started);
+      }
       if (fallback !== undefined) return fallback.then(() => this.#finish(c, started), (e: unknown) => this.#failThenFinish(c, e, started));
     }
-    const sending = respond(c);
-    if (this.#logger.access === undefined) return sending;
+    let sending: Promise<void> | undefined;
+    try {
+      sending = respond(c);
+    } catch (error) {
+      // The response could not be written (e.g. an invalid status): answer the error instead, once.
+      handleError(c, error, undefined, this.#logger);
+      sending = respond(c);
+    }
     if (sending === undefined) return this.#log(c, started);
-    return sending.then(() => this.#log(c, started));
+    return sending.then(
+      () => this.#log(c, started),
+      (error: unknown) => {
+        handleError(c, error, undefined, this.#logger); // a stream broke after the head: logged, connection closed
+        return this.#log(c, started);
+      },
+    );
   }
 
   #notFoundResponse(c: Context): Promise<void> | undefined {
@@ -266,7 +290,7 @@ export class App {
   }
 
   #log(c: Context, started: number): undefined {
-    this.#logger.access?.(accessLine(c, performance.now() - started));
+    if (this.#logger.access !== undefined) this.#logger.access(accessLine(c, performance.now() - started));
     return undefined;
   }
 }
@@ -276,12 +300,14 @@ function normalizePrefix(prefix: string): string {
   return prefix.replace(/\/+$/, '');
 }
 
-/** Runs `handler` with `c.mountPath` set to the prefix it was mounted at. */
-function mounted(prefix: string, handler: Handler): Handler {
-  return (c, next) => {
+/** Middleware mounted at `prefix`: it runs with `c.mountPath` set to that prefix. */
+function scoped(prefix: string, raw: Handler): Scoped {
+  if (prefix === '') return { prefix, raw, handler: raw };
+  const handler: Handler = (c, next) => {
     c.mountPath = prefix;
-    return handler(c, next);
+    return raw(c, next);
   };
+  return { prefix, raw, handler };
 }
 
 /** "/api" matches "/api" and "/api/..."; "" matches everything. */

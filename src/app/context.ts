@@ -10,6 +10,7 @@
  * @example
  * app.get('/users/:id', (c) => c.json({ id: c.req.param('id') }));
  */
+import { WireUsageError } from '../wire/errors.ts';
 import type { WireResponse } from '../wire/response.ts';
 import { serializeCookie, type CookieOptions } from './cookies.ts';
 import type { AppRequest } from './request.ts';
@@ -49,9 +50,9 @@ export class Context {
     this.res = res;
   }
 
-  /** Sets the status code. */
+  /** Sets the status code (200-999; 1xx cannot be a final status). */
   status(code: number): this {
-    this.res.statusCode = code;
+    this.res.statusCode = checkStatus(code);
     this.responded = true;
     return this;
   }
@@ -122,9 +123,14 @@ export class Context {
 
   #reply(output: Output, type: string | undefined, status: number | undefined, headers: HeaderRecord | undefined): void {
     if (type !== undefined) this.res.setHeader('Content-Type', type);
-    if (status !== undefined) this.res.statusCode = status;
+    if (status !== undefined) this.res.statusCode = checkStatus(status);
     if (headers !== undefined) for (const name in headers) this.res.setHeader(name, headers[name]!);
     this.output = output;
     this.responded = true;
   }
+}
+
+function checkStatus(code: number): number {
+  if (Number.isInteger(code) && code >= 200 && code <= 999) return code;
+  throw new WireUsageError('ERR_HTTP_RESPONSE_STATE', `invalid status code ${String(code)}`);
 }

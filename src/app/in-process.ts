@@ -5,7 +5,7 @@
  * an in-process test exercises framing, header validation and error
  * responses exactly as a client would see them.
  */
-import { DEFAULT_LIMITS } from '../wire/limits.ts';
+import { DEFAULT_LIMITS, type Limits } from '../wire/limits.ts';
 import type { Handler } from '../wire/connection.ts';
 import { ParseError } from '../wire/errors.ts';
 import { BODY, END, HEAD, NEED_MORE, RequestParser } from '../wire/parser.ts';
@@ -34,11 +34,16 @@ export interface InProcessResponse {
 const NO_FLOW: BodyFlow = { bodyWanted() {}, bodyDrained() {} };
 
 /** Runs `handler` on one request given like `fetch` arguments; resolves with the response. */
-export async function requestInProcess(handler: Handler, input: string | URL | Request, init: InProcessInit = {}): Promise<InProcessResponse> {
+export async function requestInProcess(
+  handler: Handler,
+  input: string | URL | Request,
+  init: InProcessInit = {},
+  limits: Limits = DEFAULT_LIMITS,
+): Promise<InProcessResponse> {
   const bytes = await serializeRequest(input, init);
   const output: Buffer[] = [];
   await new Promise<void>((resolve) => {
-    const parser = new RequestParser(DEFAULT_LIMITS);
+    const parser = new RequestParser(limits);
     parser.push(bytes);
     try {
       run(parser, handler, output, resolve, init.remoteAddress ?? '127.0.0.1');
@@ -73,6 +78,7 @@ function run(parser: RequestParser, handler: Handler, output: Buffer[], done: ()
     keepAliveAllowed: () => false,
     responseFinished: () => done(),
     drained: () => Promise.resolve(),
+    abortConnection: () => done(),
   };
   const res = new WireResponse(sink, head.method === 'HEAD', head.minorVersion === 0);
   Promise.resolve()

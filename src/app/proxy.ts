@@ -8,8 +8,15 @@
  * address in the chain); a number N trusts the N nearest proxies (the client
  * is the N-th address from the right).
  */
+import { SignwireError } from '../errors.ts';
 
 export type TrustProxy = boolean | number;
+
+/** Validates the `trustProxy` option: a boolean or a non-negative integer number of hops. */
+export function checkTrustProxy(value: unknown): TrustProxy {
+  if (typeof value === 'boolean' || (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0)) return value;
+  throw new SignwireError('ERR_INVALID_OPTION', `trustProxy must be a boolean or a number of hops, got ${String(value)}`);
+}
 
 export interface Forwarded {
   readonly for: string | undefined;

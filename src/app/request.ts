@@ -51,9 +51,13 @@ export class AppRequest {
     return this.raw.peer.encrypted ? 'https' : 'http';
   }
 
-  /** The Host the client asked for (or a trusted proxy reported). */
+  /**
+   * The host the client asked for: a trusted proxy's report, else the
+   * authority of an absolute-form target (RFC 9112 §3.2.2: it overrides
+   * Host), else the Host field.
+   */
   get host(): string {
-    return this.#trustedForwarded()?.host ?? this.raw.header('host') ?? 'localhost';
+    return this.#trustedForwarded()?.host ?? targetAuthority(this.raw.url) ?? this.raw.header('host') ?? 'localhost';
   }
 
   /** The client address: the socket's peer, or with `trustProxy`, the address the proxies report. */
@@ -152,6 +156,14 @@ export function splitTarget(target: string): Target {
   const query = target.indexOf('?', start);
   if (query === -1) return [start === 0 ? target : target.slice(start), ''];
   return [target.slice(start, query), target.slice(query + 1)];
+}
+
+/** The authority of an absolute-form target ("http://a.example:8080/x" → "a.example:8080"), else undefined. */
+function targetAuthority(target: string): string | undefined {
+  if (target.charCodeAt(0) === 0x2f || target === '*') return undefined;
+  const start = target.indexOf('://') + 3;
+  const end = target.slice(start).search(/[/?#]/);
+  return end === -1 ? target.slice(start) : target.slice(start, start + end);
 }
 
 /** The charset parameter of a Content-Type, lower-cased; "utf-8" when absent. */

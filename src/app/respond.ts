@@ -19,6 +19,7 @@ export function respond(c: Context): Promise<void> | undefined {
   }
   if (c.req.method === 'HEAD' || statusHasNoBody(res.statusCode)) {
     closeIterable(output);
+    res.flushHeaders(); // the head a GET would get: no length is known, so none is declared
     res.end();
     return undefined;
   }

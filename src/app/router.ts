@@ -54,12 +54,16 @@ export class Router<T> {
     if (!pattern.includes(':')) this.#staticPaths.set(segments.join('/'), node);
   }
 
-  /** The value for `method` at `path`, with its params; undefined when nothing matches this method. */
-  match(method: string, path: string): Match<T> | undefined {
+  /**
+   * The value for `method` at `path`, with its params; undefined when nothing
+   * matches this method. At each node, `method` wins over `fallback` (HEAD
+   * falls back to GET), which wins over a route for any method.
+   */
+  match(method: string, path: string, fallback?: string): Match<T> | undefined {
     const node = this.#staticPaths.get(trimSlashes(path));
-    const direct = node !== undefined ? pick(node.values, method) : undefined;
+    const direct = node !== undefined ? pick(node.values, method, fallback) : undefined;
     if (direct !== undefined) return { value: direct, params: NO_PARAMS };
-    return this.#walk(splitPath(path), 0, this.#root, method, []);
+    return this.#walk(splitPath(path), 0, this.#root, method, fallback, []);
   }
 
   /** The methods that have a value at `path` (for `Allow` on 405 and OPTIONS). */
@@ -69,22 +73,22 @@ export class Router<T> {
     return [...methods];
   }
 
-  #walk(segments: string[], i: number, node: Node<T>, method: string, captured: string[]): Match<T> | undefined {
+  #walk(segments: string[], i: number, node: Node<T>, method: string, fallback: string | undefined, captured: string[]): Match<T> | undefined {
     if (i === segments.length) {
-      const value = pick(node.values, method);
+      const value = pick(node.values, method, fallback);
       if (value !== undefined) return { value, params: this.#params(node, captured) };
     } else {
       const child = node.children.get(segments[i]!);
-      const found = child !== undefined ? this.#walk(segments, i + 1, child, method, captured) : undefined;
+      const found = child !== undefined ? this.#walk(segments, i + 1, child, method, fallback, captured) : undefined;
       if (found !== undefined) return found;
       if (node.param !== undefined && segments[i] !== '') {
         captured.push(node.param.name, segments[i]!);
-        const viaParam = this.#walk(segments, i + 1, node.param.node, method, captured);
+        const viaParam = this.#walk(segments, i + 1, node.param.node, method, fallback, captured);
         if (viaParam !== undefined) return viaParam;
         captured.length -= 2;
       }
     }
-    const wildcard = node.wildcard !== undefined ? pick(node.wildcard, method) : undefined;
+    const wildcard = node.wildcard !== undefined ? pick(node.wildcard, method, fallback) : undefined;
     if (wildcard === undefined) return undefined;
     const params = this.#params(node, captured);
     params['*'] = segments.slice(i).join('/');
@@ -135,8 +139,8 @@ function setOnce<T>(map: Map<string, T>, method: string, value: T, pattern: stri
   map.set(method, value);
 }
 
-function pick<T>(values: Map<string, T>, method: string): T | undefined {
-  return values.get(method) ?? values.get(ANY_METHOD);
+function pick<T>(values: Map<string, T>, method: string, fallback: string | undefined): T | undefined {
+  return values.get(method) ?? (fallback === undefined ? undefined : values.get(fallback)) ?? values.get(ANY_METHOD);
 }
 
 function badPattern(pattern: string, why: string): SignwireError {

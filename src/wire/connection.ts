@@ -246,6 +246,10 @@ export class Connection implements BodyFlow, ResponseSink {
     this.#uncork();
   }
 
+  abortConnection(): void {
+    this.#destroy();
+  }
+
   drained(): Promise<void> {
     if (!this.#socket.writableNeedDrain || this.#phase === CLOSED) return Promise.resolve();
     return new Promise((resolve) => this.#drainWaiters.push(resolve));

@@ -30,6 +30,8 @@ export interface ResponseSink {
   responseFinished(keepAlive: boolean): void;
   /** Resolves when the socket buffer has drained. */
   drained(): Promise<void>;
+  /** Closes the connection at once: the response cannot be completed. */
+  abortConnection(): void;
 }
 
 const NO_TRAILERS: string[] = [];
@@ -184,6 +186,17 @@ export class WireResponse {
   /** Sends the head now, before any body (for streams that start late). */
   flushHeaders(): void {
     if (!this.#headersSent && !this.#finished) this.#sendHead(this.#declaredHeaderLength(), false);
+  }
+
+  /**
+   * Abandons a response that cannot be completed (a stream failed after the
+   * head went out): the connection is closed so the client sees it cut short
+   * rather than complete. Does nothing once the response has ended.
+   */
+  destroy(): void {
+    if (this.#finished) return;
+    this.abort();
+    this.#sink.abortConnection();
   }
 
   /** The connection answered or dropped the request itself; later calls are ignored. @internal */

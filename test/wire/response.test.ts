@@ -27,6 +27,10 @@ class RecordingSink implements ResponseSink {
   drained(): Promise<void> {
     return Promise.resolve();
   }
+  aborted = false;
+  abortConnection(): void {
+    this.aborted = true;
+  }
 }
 
 function respond(answer: (res: WireResponse) => void, options: { head?: boolean; http10?: boolean; keepAlive?: boolean } = {}): RecordingSink {
@@ -145,6 +149,21 @@ describe('headers', () => {
     assert.throws(() => respond((res) => { res.write('a'); res.setHeader('X', '1'); }), (e: unknown) => e instanceof WireUsageError && e.code === 'ERR_HTTP_RESPONSE_STATE');
     assert.throws(() => respond((res) => { res.end(); res.end(); }), WireUsageError);
     assert.throws(() => respond((res) => { res.end(); res.write('a'); }), WireUsageError);
+  });
+
+  test('destroy() after the head closes the connection; after end() it does nothing', () => {
+    const cut = respond((res) => {
+      res.write('partial');
+      res.destroy();
+      assert.equal(res.write('more'), false);
+    });
+    assert.equal(cut.aborted, true);
+    assert.equal(cut.finishedWith, undefined);
+    const whole = respond((res) => {
+      res.end('done');
+      res.destroy();
+    });
+    assert.equal(whole.aborted, false);
   });
 
   test('the connection decides persistence: Connection: close when it may not keep alive', () => {

@@ -1,0 +1,235 @@
+/**
+ * The middleware engine on its own (`compose` over plain objects), then the
+ * same rules seen through an app: onion order, async throughout, a chain
+ * that stops when a middleware does not call `next()`, and `next()` called
+ * twice. The engine rejects a second `next()` with `ERR_NEXT_CALLED_TWICE`;
+ * the app treats that as a programming error: logged, answered 500
+ * `ERR_INTERNAL` (the internal code never reaches the client).
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { compose, type Middleware } from '../../src/app/compose.ts';
+import { App, HttpError, SignwireError } from '../../src/index.ts';
+import { codeOf, recordingLogger, sleep } from '../helpers/app.ts';
+
+interface Trace {
+  steps: string[];
+}
+
+function isNextTwice(error: unknown): boolean {
+  return error instanceof SignwireError && error.code === 'ERR_NEXT_CALLED_TWICE';
+}
+
+test('middleware runs in order around the handler, onion style', async () => {
+  const chain: Middleware<Trace>[] = [
+    async (c, next) => {
+      c.steps.push('a in');
+      await next();
+      c.steps.push('a out');
+    },
+    async (c, next) => {
+      c.steps.push('b in');
+      await next();
+      c.steps.push('b out');
+    },
+    (c) => {
+      c.steps.push('handler');
+    },
+  ];
+  const c: Trace = { steps: [] };
+  await compose(chain, c);
+  assert.deepEqual(c.steps, ['a in', 'b in', 'handler', 'b out', 'a out']);
+});
+
+test('an async handler is awaited before the middleware around it resumes', async () => {
+  const c: Trace = { steps: [] };
+  await compose<Trace>(
+    [
+      async (c, next) => {
+        await next();
+        c.steps.push('after next');
+      },
+      async (c) => {
+        await sleep(5);
+        c.steps.push('slow handler');
+      },
+    ],
+    c,
+  );
+  assert.deepEqual(c.steps, ['slow handler', 'after next']);
+});
+
+test('a middleware that does not call next() ends the chain there', async () => {
+  const c: Trace = { steps: [] };
+  await compose<Trace>([(c) => void c.steps.push('gate'), (c) => void c.steps.push('never')], c);
+  assert.deepEqual(c.steps, ['gate']);
+});
+
+test('next() from the last handler resolves at once', async () => {
+  const c: Trace = { steps: [] };
+  await compose<Trace>(
+    [
+      async (c, next) => {
+        await next();
+        c.steps.push('done');
+      },
+    ],
+    c,
+  );
+  assert.deepEqual(c.steps, ['done']);
+});
+
+test('a lone synchronous handler runs without a promise', () => {
+  const c: Trace = { steps: [] };
+  const result = compose<Trace>([(c) => void c.steps.push('sync')], c);
+  assert.equal(result, undefined);
+  assert.deepEqual(c.steps, ['sync']);
+});
+
+test('a synchronous throw anywhere in a chain becomes a rejection of the chain', async () => {
+  const boom = new Error('boom');
+  const chain: Middleware<Trace>[] = [
+    (_c, next) => next(),
+    () => {
+      throw boom;
+    },
+  ];
+  await assert.rejects(compose(chain, { steps: [] })!, (error) => error === boom);
+});
+
+test('an upstream middleware can catch a downstream error and answer instead', async () => {
+  const c: Trace = { steps: [] };
+  await compose<Trace>(
+    [
+      async (c, next) => {
+        try {
+          await next();
+        } catch {
+          c.steps.push('caught');
+        }
+      },
+      async () => {
+        throw new Error('downstream');
+      },
+    ],
+    c,
+  );
+  assert.deepEqual(c.steps, ['caught']);
+});
+
+test('next() called twice rejects the second call with ERR_NEXT_CALLED_TWICE', async () => {
+  const c: Trace = { steps: [] };
+  let second: unknown;
+  await compose<Trace>(
+    [
+      async (_c, next) => {
+        await next();
+        try {
+          await next();
+        } catch (error) {
+          second = error;
+        }
+      },
+      (c) => void c.steps.push('handler'),
+    ],
+    c,
+  );
+  assert.deepEqual(c.steps, ['handler'], 'the rest of the chain ran once');
+  assert.ok(isNextTwice(second));
+});
+
+test('next() called twice by the last handler is also refused', async () => {
+  const chain: Middleware<Trace>[] = [
+    async (_c, next) => {
+      await next();
+      await next();
+    },
+  ];
+  await assert.rejects(compose(chain, { steps: [] })!, isNextTwice);
+});
+
+// ── through an app ───────────────────────────────────────────────────────
+
+test('an app runs global middleware, then route middleware, then the handler, and unwinds in reverse', async () => {
+  const steps: string[] = [];
+  const app = new App({ logger: recordingLogger().logger });
+  const mark =
+    (name: string) =>
+    async (_c: unknown, next: () => Promise<void>): Promise<void> => {
+      steps.push(`${name} in`);
+      await next();
+      steps.push(`${name} out`);
+    };
+  app.use(mark('global'));
+  app.get('/x', mark('route'), (c) => {
+    steps.push('handler');
+    c.text('ok');
+  });
+  const res = await app.request('/x');
+  assert.equal(res.status, 200);
+  assert.deepEqual(steps, ['global in', 'route in', 'handler', 'route out', 'global out']);
+});
+
+test('middleware can change the response after await next()', async () => {
+  const app = new App({ logger: recordingLogger().logger });
+  app.use(async (c, next) => {
+    await next();
+    c.header('X-After', 'yes');
+    c.status(201);
+  });
+  app.get('/', (c) => c.text('made'));
+  const res = await app.request('/');
+  assert.equal(res.status, 201);
+  assert.equal(res.headers.get('x-after'), 'yes');
+  assert.equal(await res.text(), 'made');
+});
+
+test('a middleware that answers without next() stops the route handler from running', async () => {
+  let ran = false;
+  const app = new App({ logger: recordingLogger().logger });
+  app.use((c) => c.json({ error: { code: 'ERR_DENIED' } }, 403));
+  app.get('/', (c) => {
+    ran = true;
+    c.text('no');
+  });
+  const res = await app.request('/');
+  assert.equal(res.status, 403);
+  assert.equal(codeOf(res), 'ERR_DENIED');
+  assert.equal(ran, false);
+});
+
+test('an HttpError thrown downstream passes through middleware that does not catch it', async () => {
+  const app = new App({ logger: recordingLogger().logger });
+  let unwound = false;
+  app.use(async (_c, next) => {
+    await next();
+    unwound = true;
+  });
+  app.get('/', () => {
+    throw new HttpError(409, 'conflict', { code: 'ERR_CONFLICT' });
+  });
+  const res = await app.request('/');
+  assert.equal(res.status, 409);
+  assert.equal(codeOf(res), 'ERR_CONFLICT');
+  assert.equal(unwound, false);
+});
+
+test('through an app, next() called twice answers 500 ERR_INTERNAL and logs ERR_NEXT_CALLED_TWICE', async () => {
+  const { logger, errors } = recordingLogger();
+  const app = new App({ logger });
+  let handled = 0;
+  app.use(async (_c, next) => {
+    await next();
+    await next();
+  });
+  app.get('/', (c) => {
+    handled++;
+    c.text('once');
+  });
+  const res = await app.request('/');
+  assert.equal(res.status, 500);
+  assert.equal(codeOf(res), 'ERR_INTERNAL');
+  assert.equal(handled, 1);
+  assert.equal(errors.length, 1);
+  assert.ok(isNextTwice(errors[0]));
+});
