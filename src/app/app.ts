@@ -44,8 +44,6 @@ export interface AppOptions {
 
 interface Route {
   readonly handlers: readonly Handler[];
-  /** Middleware of the sub-app the route came from, with their prefixes. */
-  readonly scoped: readonly Scoped[];
 }
 
 interface Found {
@@ -110,7 +108,7 @@ export class App {
     if (handlers.length === 0 || handlers.some((h) => typeof h !== 'function')) {
       throw new SignwireError('ERR_INVALID_OPTION', `route ${path} needs at least one handler function`);
     }
-    for (const one of typeof method === 'string' ? [method] : method) this.#add(one.toUpperCase(), path, { handlers, scoped: [] });
+    for (const one of typeof method === 'string' ? [method] : method) this.#add(one.toUpperCase(), path, { handlers });
     return this;
   }
 
@@ -129,14 +127,17 @@ export class App {
     return this;
   }
 
-  /** Mounts another app's routes under `prefix`; its middleware applies to its own routes only. */
+  /**
+   * Mounts another app (a blueprint) under `prefix`: its routes, and its
+   * middleware, which then runs for every request under the prefix (404s,
+   * 405s and automatic OPTIONS answers too, so a CORS middleware in a
+   * blueprint sees preflights). Configure the sub-app before mounting it.
+   */
   route(prefix: string, sub: App): this {
     const base = normalizePrefix(prefix);
-    const rebase = (m: Scoped): Scoped => scoped(base + m.prefix, m.raw);
-    const subMiddleware = sub.#middleware.map(rebase);
+    for (const m of sub.#middleware) this.#middleware.push(scoped(base + m.prefix, m.raw));
     for (const { method, pattern, route } of sub.#routes) {
-      const path = pattern === '/' && base !== '' ? base : base + pattern;
-      this.#add(method, path, { handlers: route.handlers, scoped: [...subMiddleware, ...route.scoped.map(rebase)] });
+      this.#add(method, pattern === '/' && base !== '' ? base : base + pattern, route);
     }
     return this;
   }
@@ -220,11 +221,10 @@ export class App {
 
   #chain(path: string, route: Route | undefined, c: Context): readonly Handler[] {
     const endpoint: readonly Handler[] = route?.handlers ?? [() => this.#unmatched(c, path)];
-    if (this.#middleware.length === 0 && (route === undefined || route.scoped.length === 0)) return endpoint;
+    if (this.#middleware.length === 0) return endpoint;
     const chain: Handler[] = [];
     for (const m of this.#middleware) if (prefixMatches(m.prefix, path)) chain.push(m.handler);
-    if (route !== undefined) for (const m of route.scoped) if (prefixMatches(m.prefix, path)) chain.push(m.handler);
-    return chain.concat(endpoint);
+    return chain.length === 0 ? endpoint : chain.concat(endpoint);
   }
 
   /** No route for this method and path: 405 with Allow, an automatic OPTIONS answer, or 404. */

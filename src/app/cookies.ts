@@ -57,7 +57,7 @@ export function serializeCookie(name: string, value: string, options: CookieOpti
   let out = `${name}=${value}`;
   if (options.maxAge !== undefined) {
     if (!Number.isFinite(options.maxAge)) throw invalid('maxAge must be a finite number');
-    out += `; Max-Age=${Math.floor(options.maxAge)}`;
+    out += `; Max-Age=${Math.max(0, Math.floor(options.maxAge))}`; // RFC 6265 §5.2.2: 0 or less expires it now
   }
   if (options.expires !== undefined) {
     if (Number.isNaN(options.expires.getTime())) throw invalid('expires is an invalid Date');

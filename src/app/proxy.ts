@@ -33,11 +33,10 @@ export function readForwarded(header: (name: string) => string | undefined, trus
     const client = chosen?.get('for');
     return { for: client === undefined ? undefined : stripNodePort(client), host: chosen?.get('host'), proto: chosen?.get('proto')?.toLowerCase() };
   }
-  const chain = (header('x-forwarded-for') ?? '').split(',').map((part) => part.trim()).filter((part) => part !== '');
   return {
-    for: pickHop(chain, trust),
-    host: lastValue(header('x-forwarded-host')),
-    proto: lastValue(header('x-forwarded-proto'))?.toLowerCase(),
+    for: pickHop(list(header('x-forwarded-for')), trust),
+    host: pickHop(list(header('x-forwarded-host')), trust),
+    proto: pickHop(list(header('x-forwarded-proto')), trust)?.toLowerCase(),
   };
 }
 
@@ -67,8 +66,7 @@ function stripNodePort(value: string): string {
   return colon !== -1 && value.indexOf(':', colon + 1) === -1 && /^\d+\.\d+\.\d+\.\d+:/.test(value) ? value.slice(0, colon) : value;
 }
 
-function lastValue(value: string | undefined): string | undefined {
-  if (value === undefined) return undefined;
-  const parts = value.split(',');
-  return parts[parts.length - 1]!.trim() || undefined;
+/** A comma-separated header as a list, one entry per proxy hop. */
+function list(value: string | undefined): string[] {
+  return (value ?? '').split(',').map((part) => part.trim()).filter((part) => part !== '');
 }

@@ -310,15 +310,33 @@ describe('sub-apps', () => {
     assert.deepEqual(await (await app.request('/admin/open')).json(), []);
   });
 
-  test("a parent's route that shares the prefix does not run the sub-app's middleware", async () => {
+  test("a sub-app's middleware runs for every path under its prefix, and only there", async () => {
     const sub = quietApp();
     sub.use(trail('sub'));
     sub.get('/a', answerTrail);
     const app = quietApp();
     app.route('/v1', sub);
     app.get('/v1/b', answerTrail);
+    app.get('/other', answerTrail);
     assert.deepEqual(await (await app.request('/v1/a')).json(), ['sub']);
-    assert.deepEqual(await (await app.request('/v1/b')).json(), []);
+    assert.deepEqual(await (await app.request('/v1/b')).json(), ['sub']);
+    assert.deepEqual(await (await app.request('/other')).json(), []);
+  });
+
+  test("a sub-app's middleware sees 404s and automatic OPTIONS answers under its prefix (CORS preflight)", async () => {
+    const sub = quietApp();
+    sub.use(async (c, next) => {
+      await next();
+      c.header('Access-Control-Allow-Origin', '*');
+    });
+    sub.post('/orders', (c) => c.text('created', 201));
+    const app = quietApp();
+    app.route('/v1', sub);
+    const preflight = await app.request('/v1/orders', { method: 'OPTIONS' });
+    assert.equal(preflight.status, 204);
+    assert.equal(preflight.headers.get('access-control-allow-origin'), '*');
+    assert.equal((await app.request('/v1/missing')).headers.get('access-control-allow-origin'), '*');
+    assert.equal((await app.request('/missing')).headers.get('access-control-allow-origin'), null);
   });
 
   test('a sub-app mounted at "/" keeps its paths', async () => {
