@@ -67,6 +67,8 @@ export class Connection implements BodyFlow, ResponseSink {
   /** Requests started in the current pump; from the second on, responses are corked into one write. */
   #batch = 0;
   #corked = false;
+  /** UTF-8 text written while corked, sent as one string when the batch is flushed. */
+  #text = '';
   #uncorkScheduled = false;
   #paused = false;
   #drainWaiters: Array<() => void> = [];
@@ -145,7 +147,8 @@ export class Connection implements BodyFlow, ResponseSink {
   #onHead(): void {
     const head = this.#parser.head!;
     this.#requests++;
-    if (this.#batch++ === 1) this.#cork();
+    // Pipelined requests (more bytes behind this one, or a second request in this batch): cork.
+    if (this.#batch++ > 0 || this.#parser.buffered > 0) this.#cork();
     const req = new WireRequest(head, this.#peer, this);
     const res = new WireResponse(this, head.method === 'HEAD', head.minorVersion === 0);
     this.#req = req;
@@ -216,6 +219,11 @@ export class Connection implements BodyFlow, ResponseSink {
 
   write(data: string | Uint8Array, encoding?: BufferEncoding): boolean {
     if (this.#phase === CLOSED) return false;
+    if (this.#corked && typeof data === 'string' && (encoding === undefined || encoding === 'utf8')) {
+      this.#text += data; // answers to a pipelined batch leave in one write
+      return true;
+    }
+    this.#flushText();
     return encoding === undefined ? this.#socket.write(data) : this.#socket.write(data, encoding);
   }
 
@@ -373,7 +381,7 @@ export class Connection implements BodyFlow, ResponseSink {
     if (this.#phase >= LINGER) return;
     // The linger clock starts once our last byte has left: a slow reader still gets the whole response.
     this.#enter(LINGER, 0);
-    this.#uncork();
+    this.#flush(); // even mid-batch: nothing may be written after end()
     this.#socket.end(() => {
       if (this.#phase === LINGER) this.deadline = this.#host.now + this.#limits.lingerMs;
     });
@@ -444,8 +452,16 @@ export class Connection implements BodyFlow, ResponseSink {
     this.#flush();
   }
 
+  #flushText(): void {
+    if (this.#text === '') return;
+    const text = this.#text;
+    this.#text = '';
+    this.#socket.write(text);
+  }
+
   #flush(): void {
     if (!this.#corked) return;
+    this.#flushText();
     this.#corked = false;
     this.#socket.uncork();
   }

@@ -44,25 +44,25 @@ export function decideFraming(rawHeaders: readonly string[], minorVersion: numbe
     const value = rawHeaders[i + 1]!;
     switch (name.length) {
       case 4:
-        if (name.toLowerCase() === 'host') {
+        if (lowerEquals(name, 'host')) {
           hostCount++;
           checkHost(value);
         }
         break;
       case 6:
-        if (name.toLowerCase() === 'expect') expect = value.toLowerCase();
+        if (lowerEquals(name, 'expect')) expect = value.toLowerCase();
         break;
       case 10:
-        if (name.toLowerCase() === 'connection') connection += `${value.toLowerCase()},`;
+        if (lowerEquals(name, 'connection')) connection += `${value.toLowerCase()},`;
         break;
       case 14:
-        if (name.toLowerCase() === 'content-length') {
+        if (lowerEquals(name, 'content-length')) {
           if (contentLength !== -1) throw badLength('duplicate Content-Length');
           contentLength = parseContentLength(value);
         }
         break;
       case 17:
-        if (name.toLowerCase() === 'transfer-encoding') {
+        if (lowerEquals(name, 'transfer-encoding')) {
           transferEncoding = transferEncoding === undefined ? value : `${transferEncoding},${value}`;
         }
         break;
@@ -74,6 +74,14 @@ export function decideFraming(rawHeaders: readonly string[], minorVersion: numbe
   if (hostCount > 1) throw new ParseError('ERR_HTTP_HOST', 400, 'more than one Host header');
   const chunked = transferEncoding !== undefined && checkTransferEncoding(transferEncoding, minorVersion, contentLength);
   return { contentLength, chunked, keepAlive: decideKeepAlive(connection, minorVersion), expect };
+}
+
+/** `name` equals `lower` ignoring ASCII case; the caller has checked the lengths are equal. No allocation. */
+function lowerEquals(name: string, lower: string): boolean {
+  for (let i = 0; i < lower.length; i++) {
+    if ((name.charCodeAt(i) | 0x20) !== lower.charCodeAt(i)) return false;
+  }
+  return true;
 }
 
 /** RFC 9110 §8.6: Content-Length = 1*DIGIT. No sign, no list, no whitespace inside. */

@@ -43,7 +43,6 @@ const AT_END = 3;
 const EMPTY = Buffer.alloc(0);
 const MAX_LEADING_EMPTY_LINES = 8;
 const EMPTY_TRAILERS: string[] = [];
-const HEAD_END = Buffer.from('\r\n\r\n');
 const CRLF = Buffer.from('\r\n');
 
 function tooLargeHead(): ParseError {
@@ -63,6 +62,12 @@ export class RequestParser {
   #state = IN_HEAD;
   /** Where to resume searching for the end of a head that is still arriving. */
   #scanFrom = 0;
+  /**
+   * `#buf[#textStart, #textStart + #text.length)` as text, one char per byte:
+   * converted once per received chunk and shared by the pipelined heads in it.
+   */
+  #text = '';
+  #textStart = 0;
   #leadingEmptyLines = 0;
   #remaining = 0;
   #chunked: ChunkedDecoder | undefined;
@@ -74,6 +79,7 @@ export class RequestParser {
 
   /** Appends received bytes. Unconsumed bytes are kept; consumed ones are released. */
   push(chunk: Buffer): void {
+    this.#text = '';
     if (this.#pos >= this.#buf.length) {
       this.#buf = chunk;
       this.#scanFrom = 0;
@@ -114,20 +120,35 @@ export class RequestParser {
     const buf = this.#buf;
     if (this.#pos >= buf.length || !this.#skipLeadingEmptyLines()) return NEED_MORE;
     const start = this.#pos;
-    const end = buf.indexOf(HEAD_END, this.#scanFrom);
-    if (end === -1) {
+    const text = this.#headText(start);
+    const found = text.indexOf('\r\n\r\n', Math.max(this.#scanFrom, start) - this.#textStart);
+    if (found === -1) {
       this.#checkPartialHead(start);
+      if (this.#textStart + text.length < buf.length) throw tooLargeHead(); // the converted window is full
       return NEED_MORE;
     }
-    if (end - start > this.#limits.maxTargetBytes + 32 + this.#limits.maxHeaderBytes) {
+    const end = this.#textStart + found;
+    if (end - start > this.#maxHead) {
       this.#checkPartialHead(start); // names the limit that was passed
       throw tooLargeHead();
     }
-    // One conversion per head; every part below is a substring of it.
-    const text = latin1(buf, start, end + 2);
     this.#pos = end + 4;
     this.#scanFrom = this.#pos;
-    return this.#finishHead(text);
+    return this.#finishHead(text, start - this.#textStart, found + 2);
+  }
+
+  /** The text of the buffer from `start`: the chunk's converted text when it covers `start`, else a new window. */
+  #headText(start: number): string {
+    const buf = this.#buf;
+    if (this.#text !== '' && start >= this.#textStart && this.#textStart + this.#text.length === buf.length) return this.#text;
+    this.#textStart = start;
+    this.#text = latin1(buf, start, Math.min(buf.length, start + this.#maxHead + 4));
+    return this.#text;
+  }
+
+  /** The longest head accepted: request line (target + room for method and version) and header section. */
+  get #maxHead(): number {
+    return this.#limits.maxTargetBytes + 32 + this.#limits.maxHeaderBytes;
   }
 
   /** RFC 9112 §2.2: ignore a few empty lines before the request-line. False when more bytes are needed. */
@@ -163,19 +184,20 @@ export class RequestParser {
     if (lineEnd !== -1 && buf.length - lineEnd - 2 > this.#limits.maxHeaderBytes) throw tooLargeHead();
   }
 
-  #finishHead(text: string): number {
+  /** Parses the head in `text[from, to)` (each line ending in CRLF, the blank line excluded). */
+  #finishHead(text: string, from: number, to: number): number {
     const limits = this.#limits;
-    const lineEnd = text.indexOf('\r\n');
-    const line = parseRequestLine(text, 0, lineEnd, limits.maxTargetBytes);
-    if (text.length - lineEnd - 2 > limits.maxHeaderBytes) throw tooLargeHead();
+    const lineEnd = text.indexOf('\r\n', from);
+    const line = parseRequestLine(text, from, lineEnd, limits.maxTargetBytes);
+    if (to - lineEnd - 2 > limits.maxHeaderBytes) throw tooLargeHead();
     const rawHeaders: string[] = [];
-    for (let from = lineEnd + 2; from < text.length; ) {
-      const to = text.indexOf('\r\n', from);
-      parseFieldLine(text, from, to, rawHeaders);
+    for (let lineStart = lineEnd + 2; lineStart < to; ) {
+      const lineStop = text.indexOf('\r\n', lineStart);
+      parseFieldLine(text, lineStart, lineStop, rawHeaders);
       if (rawHeaders.length > limits.maxHeaderCount * 2) {
         throw new ParseError('ERR_HTTP_HEADERS_TOO_LARGE', 431, 'too many header fields');
       }
-      from = to + 2;
+      lineStart = lineStop + 2;
     }
     const framing = decideFraming(rawHeaders, line.minorVersion);
     if (framing.contentLength > limits.maxBodyBytes) {

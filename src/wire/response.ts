@@ -14,7 +14,7 @@
  */
 import { WireUsageError } from './errors.ts';
 import { statusHasNoBody, statusLine } from './status.ts';
-import { checkOutgoingField, chunkHeader, lastChunk } from './writer.ts';
+import { checkOutgoingField, checkOutgoingValue, chunkHeader, lastChunk, lookupName, outgoingName } from './writer.ts';
 
 /** What a response needs from its connection. */
 export interface ResponseSink {
@@ -50,6 +50,8 @@ export class WireResponse {
   #values: string[] = [];
   #trailers: string[] = NO_TRAILERS;
   #latin1 = false;
+  /** A header the server manages (Connection, Transfer-Encoding, …) was set. */
+  #managed = false;
   #headersSent = false;
   #finished = false;
   #aborted = false;
@@ -97,16 +99,18 @@ export class WireResponse {
   /** Adds a field line without removing others of the same name. */
   appendHeader(name: string, value: string): this {
     this.#checkHeadOpen();
-    if (checkOutgoingField(name, value)) this.#latin1 = true;
+    const lower = outgoingName(name);
+    if (checkOutgoingValue(name, value)) this.#latin1 = true;
+    if (MANAGED.has(lower)) this.#managed = true;
     this.#names.push(name);
-    this.#lower.push(name.toLowerCase());
+    this.#lower.push(lower);
     this.#values.push(value);
     return this;
   }
 
   /** The value of a header set so far (joined with ", " when repeated), or undefined. */
   getHeader(name: string): string | undefined {
-    const wanted = name.toLowerCase();
+    const wanted = lookupName(name);
     let found: string | undefined;
     for (let i = 0; i < this.#lower.length; i++) {
       if (this.#lower[i] !== wanted) continue;
@@ -122,7 +126,7 @@ export class WireResponse {
   removeHeader(name: string): this {
     this.#checkHeadOpen();
     if (this.#names.length === 0) return this;
-    const wanted = name.toLowerCase();
+    const wanted = lookupName(name);
     for (let i = this.#lower.length - 1; i >= 0; i--) {
       if (this.#lower[i] !== wanted) continue;
       this.#names.splice(i, 1);
@@ -274,7 +278,7 @@ export class WireResponse {
     let hasDate = false;
     for (let i = 0; i < this.#names.length; i++) {
       const lower = this.#lower[i]!;
-      if (MANAGED.has(lower)) {
+      if (this.#managed && MANAGED.has(lower)) {
         if (lower === 'connection' && /(^|,)\s*close\s*(,|$)/i.test(this.#values[i]!)) keepAlive = false;
         continue;
       }

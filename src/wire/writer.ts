@@ -24,18 +24,42 @@ export function dateLine(now = Date.now()): string {
   return cachedDateLine;
 }
 
-/**
- * Throws unless `name` is a token and `value` has no CR, LF, NUL or other
- * control character. Returns true when the value has bytes above 0x7f
- * (obs-text), which must be written as latin1.
- */
-export function checkOutgoingField(name: string, value: string): boolean {
+/** Valid outgoing names, lower-cased; names are usually literals, so a handful of entries serve every response. */
+const lowerNames = new Map<string, string>();
+const MAX_CACHED_NAMES = 1024;
+
+/** The lower-cased form of an outgoing header name; throws unless it is a token. */
+export function outgoingName(name: string): string {
+  let lower = lowerNames.get(name);
+  if (lower !== undefined) return lower;
   if (!isToken(name)) {
     throw new WireUsageError('ERR_HTTP_INVALID_HEADER', `invalid header name ${JSON.stringify(name)}`);
   }
+  lower = name.toLowerCase();
+  if (lowerNames.size < MAX_CACHED_NAMES) lowerNames.set(name, lower);
+  return lower;
+}
+
+/** A header name lower-cased for a lookup (`getHeader`, `removeHeader`); never throws. */
+export function lookupName(name: string): string {
+  return lowerNames.get(name) ?? name.toLowerCase();
+}
+
+/**
+ * Throws unless `value` has no CR, LF, NUL or other control character but
+ * HTAB. Returns true when it has bytes above 0x7f (obs-text), which must be
+ * written as latin1.
+ */
+export function checkOutgoingValue(name: string, value: string): boolean {
   const kind = fieldValueKind(value);
   if (kind === INVALID) throw new WireUsageError('ERR_HTTP_INVALID_HEADER', `invalid value for header "${name}"`);
   return kind === OBS_TEXT;
+}
+
+/** Both checks, for trailers. */
+export function checkOutgoingField(name: string, value: string): boolean {
+  outgoingName(name);
+  return checkOutgoingValue(name, value);
 }
 
 /** The framing line before a chunk of `byteLength` bytes: "1a\r\n". */
