@@ -1,0 +1,160 @@
+/**
+ * `npm run bench`: builds signwire, then measures every server of the catalog
+ * under every scenario with wrk (servers pinned to one core, wrk to the
+ * other), in alternating rounds, and prints medians and ratios; then the
+ * memory each idle keep-alive connection costs. See docs/benchmarks.md.
+ *
+ * Flags: --rounds N (5) --duration S (4) --warmup S (1) --idle-connections N
+ * (10000) --only NAME[,NAME] (scenario names or "idle-memory") --skip-build
+ */
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { availableParallelism, cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { IDLE_MEMORY_SERVERS, SCENARIOS, SERVERS, SUBJECT, type Scenario, type ServerEntry } from './catalog.ts';
+import { startServer } from './child.ts';
+import { measureIdleMemory, type IdleMemoryResult } from './idle-memory.ts';
+import { schedTimes } from './proc.ts';
+import { printIdleMemory, printScenario, printSummary, type Measurement, type Runs } from './report.ts';
+import { runWrk } from './wrk.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+function options() {
+  const { values } = parseArgs({
+    options: {
+      rounds: { type: 'string', default: '5' },
+      duration: { type: 'string', default: '4' },
+      warmup: { type: 'string', default: '1' },
+      'idle-connections': { type: 'string', default: '10000' },
+      only: { type: 'string' },
+      'skip-build': { type: 'boolean', default: false },
+    },
+  });
+  const positive = (name: string, text: string): number => {
+    const value = Number(text);
+    if (!Number.isInteger(value) || value < 1) fail(`--${name} must be a positive integer, got "${text}"`);
+    return value;
+  };
+  const only = values.only?.split(',').map((name) => name.trim());
+  const known = [...SCENARIOS.map((s) => s.name), 'idle-memory'];
+  for (const name of only ?? []) {
+    if (!known.includes(name)) fail(`--only: unknown "${name}" (known: ${known.join(', ')})`);
+  }
+  return {
+    rounds: positive('rounds', values.rounds),
+    duration: positive('duration', values.duration),
+    warmup: positive('warmup', values.warmup),
+    idleConnections: positive('idle-connections', values['idle-connections']),
+    scenarios: SCENARIOS.filter((s) => only === undefined || only.includes(s.name)),
+    idleMemory: only === undefined || only.includes('idle-memory'),
+    build: !values['skip-build'],
+  };
+}
+
+function fail(message: string): never {
+  console.error(`bench: ${message}`);
+  process.exit(1);
+}
+
+const TOOLS = [
+  { tool: 'wrk', probe: '-v', install: 'apt-get install wrk' },
+  { tool: 'taskset', probe: '--version', install: 'apt-get install util-linux' },
+];
+
+function checkTools(): void {
+  const absent = (tool: string, probe: string): boolean =>
+    (spawnSync(tool, [probe]).error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
+  const missing = TOOLS.filter(({ tool, probe }) => absent(tool, probe));
+  for (const { tool, install } of missing) console.error(`bench: "${tool}" is not installed (${install})`);
+  if (missing.length > 0) process.exit(1);
+  if (availableParallelism() < 2) fail('needs 2 cores: the servers run on core 0, the load generator on core 1');
+}
+
+function build(): void {
+  console.log('Building signwire (npm run build) …');
+  const result = spawnSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
+  if (result.status !== 0) fail('npm run build failed: fix the build, or pass --skip-build to measure the dist/ there is');
+}
+
+/** The load average says whether other processes compete for the two cores (the numbers get noisy). */
+function warnIfBusy(): void {
+  const load = Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
+  if (load > 0.5) console.log(`warning: load average ${load} before starting; other processes compete for the cores, expect noise`);
+}
+
+/** One measurement: a fresh server, a warm-up run, the measured run and the server's CPU time during it. */
+async function measure(server: ServerEntry, scenario: Scenario, duration: number, warmup: number) {
+  const { child, port } = await startServer(server);
+  try {
+    const warm = await runWrk(scenario, port, warmup);
+    const [before, start] = [await schedTimes(child.pid), performance.now()];
+    const wrk = await runWrk(scenario, port, duration);
+    const [after, seconds] = [await schedTimes(child.pid), (performance.now() - start) / 1000];
+    const cpuShare = (after.cpuS - before.cpuS) / seconds;
+    return { warm, result: { wrk, cpuShare, waitShare: (after.waitS - before.waitS) / seconds } };
+  } finally {
+    await child.stop();
+  }
+}
+
+function logRun(progress: string, scenario: Scenario, server: ServerEntry, run: Measurement): void {
+  const { wrk } = run;
+  const rate = Math.round(wrk.requestsPerSec).toLocaleString('en-US').padStart(10);
+  const percent = (share: number): string => `${Math.round(share * 100)} %`.padStart(5);
+  const cpu = `server CPU ${percent(run.cpuShare)}, waited ${percent(run.waitShare)}`;
+  const errors = wrk.non2xx + wrk.socketErrors > 0 ? `  non-2xx ${wrk.non2xx}, ${wrk.socketErrorLine}` : '';
+  console.log(`${progress}  ${scenario.name.padEnd(10)} ${server.label.padEnd(18)} ${rate} req/s, ${cpu}${errors}`);
+}
+
+async function throughput(opts: ReturnType<typeof options>): Promise<Map<string, Runs>> {
+  const runs = new Map(opts.scenarios.map((s) => [s.name, new Map(SERVERS.map((v) => [v.name, [] as Measurement[]]))]));
+  const warmErrors = new Map<string, number>();
+  const total = opts.rounds * opts.scenarios.length * SERVERS.length;
+  let done = 0;
+  for (let round = 0; round < opts.rounds; round++) {
+    const order = SERVERS.map((_, i) => SERVERS[(i + round) % SERVERS.length]!);
+    for (const scenario of opts.scenarios) {
+      for (const server of order) {
+        const { warm, result } = await measure(server, scenario, opts.duration, opts.warmup);
+        runs.get(scenario.name)!.get(server.name)!.push(result);
+        warmErrors.set(server.name, (warmErrors.get(server.name) ?? 0) + warm.non2xx + warm.socketErrors);
+        logRun(`[${String(++done).padStart(String(total).length)}/${total}] round ${round + 1}`, scenario, server, result);
+      }
+    }
+  }
+  for (const [name, errors] of warmErrors) {
+    if (errors > 0) console.log(`note: ${name} had ${errors} errors (non-2xx or socket) during warm-up runs`);
+  }
+  return runs;
+}
+
+async function main(): Promise<void> {
+  const opts = options();
+  checkTools();
+  if (opts.build) build();
+  const revision = spawnSync('git', ['describe', '--always', '--dirty'], { cwd: ROOT, encoding: 'utf8' }).stdout?.trim();
+  console.log(`signwire bench — ${new Date().toISOString()}, source ${revision || 'unknown'}`);
+  const cpu = cpus()[0]?.model ?? 'unknown CPU';
+  console.log(`node ${process.version}, ${cpu}, ${availableParallelism()} cores; servers on core 0, wrk on core 1`);
+  if (opts.scenarios.length > 0) {
+    const { rounds, duration, warmup } = opts;
+    console.log(`${rounds} rounds × ${duration} s per server and scenario (after a ${warmup} s warm-up), rotating order`);
+  }
+  warnIfBusy();
+  console.log();
+  const runs = await throughput(opts);
+  for (const scenario of opts.scenarios) printScenario(scenario, runs.get(scenario.name)!, opts);
+  if (opts.scenarios.length > 0) printSummary(opts.scenarios, runs);
+  if (!opts.idleMemory) return;
+  const idle: IdleMemoryResult[] = [];
+  for (const name of IDLE_MEMORY_SERVERS) {
+    const server = SERVERS.find((s) => s.name === name)!;
+    console.log(`\nidle memory: ${server.label}, ${opts.idleConnections.toLocaleString('en-US')} connections …`);
+    idle.push(await measureIdleMemory(server, opts.idleConnections));
+  }
+  printIdleMemory(idle, SUBJECT);
+}
+
+await main().catch((error: unknown) => fail(error instanceof Error ? error.message : String(error)));
