@@ -47,11 +47,24 @@ export type AppErrorCode =
   | 'ERR_NEXT_CALLED_TWICE'
   | 'ERR_INVALID_COOKIE';
 
+/** Codes raised by the signing layer (verification and replay protection). */
+export type SignatureErrorCode =
+  | 'ERR_SIG_MISSING'
+  | 'ERR_SIG_MALFORMED'
+  | 'ERR_SIG_UNKNOWN_KEY'
+  | 'ERR_SIG_ALG_MISMATCH'
+  | 'ERR_SIG_COMPONENTS'
+  | 'ERR_SIG_EXPIRED'
+  | 'ERR_SIG_DIGEST'
+  | 'ERR_SIG_INVALID'
+  | 'ERR_SIG_REPLAYED'
+  | 'ERR_SIG_STORE_UNAVAILABLE';
+
 /** Codes shared by every layer. */
-export type CommonErrorCode = 'ERR_INTERNAL';
+export type CommonErrorCode = 'ERR_INTERNAL' | 'ERR_INVALID_KEY';
 
 /** Every stable error code signwire produces. Each one is documented in docs/errors.md. */
-export type ErrorCode = WireErrorCode | AppErrorCode | CommonErrorCode;
+export type ErrorCode = WireErrorCode | AppErrorCode | SignatureErrorCode | CommonErrorCode;
 
 /**
  * Base class of every error signwire throws on purpose.

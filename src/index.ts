@@ -6,4 +6,5 @@
  */
 export * from './wire/index.ts';
 export * from './app/index.ts';
-export { SignwireError, type ErrorCode, type WireErrorCode, type AppErrorCode, type CommonErrorCode } from './errors.ts';
+export * from './sign/index.ts';
+export { SignwireError, type ErrorCode, type WireErrorCode, type AppErrorCode, type SignatureErrorCode, type CommonErrorCode } from './errors.ts';

@@ -1,0 +1,75 @@
+/**
+ * `verifySignature(options)`: middleware that lets a request through only
+ * when it is signed by a known key, recently, and for the first time.
+ * Failures answer 401 (503 when the nonce store cannot be reached) with
+ * `{ "error": { "code", "message" } }` and a header naming what is
+ * required; with `debug: true`, an `ERR_SIG_INVALID` answer also carries
+ * the signature base the server computed, to compare with the client's.
+ *
+ * @example
+ * app.post('/orders', verifySignature({ keys: { demo: { alg: 'hmac-sha256', secret } } }), async (c) => {
+ *   const { keyId } = c.get('signature')!;
+ *   return c.json(await c.req.json(), 201);
+ * });
+ */
+import type { Middleware } from '../app/compose.ts';
+import type { Context } from '../app/context.ts';
+import { SignatureError } from './errors.ts';
+import type { Scheme, SignedRequest, VerifiedSignature } from './scheme.ts';
+import { createVerifier, type VerifierOptions } from './verifier.ts';
+
+declare module '../app/context.ts' {
+  interface ContextVariables {
+    /** Set by `verifySignature` once a request's signature is verified. */
+    signature: VerifiedSignature;
+  }
+}
+
+/** Options of `verifySignature`; see the table in docs/signing.md. */
+export type VerifySignatureOptions = VerifierOptions;
+
+export function verifySignature(options: VerifySignatureOptions): Middleware<Context> {
+  const verifier = createVerifier(options);
+  return async (c, next) => {
+    let verified: VerifiedSignature;
+    try {
+      verified = await verifier.verify(signedRequest(c));
+    } catch (error) {
+      if (!(error instanceof SignatureError)) throw error;
+      refuse(c, error, verifier.scheme, verifier.debug);
+      return;
+    }
+    c.set('signature', verified);
+    await next();
+  };
+}
+
+/** The request as schemes see it, from the app's context. */
+function signedRequest(c: Context): SignedRequest {
+  const req = c.req;
+  return {
+    method: req.method,
+    target: req.raw.url,
+    path: req.path,
+    search: req.search,
+    authority: req.host,
+    scheme: req.protocol,
+    header: (name) => req.header(name),
+    headerLines: (name) => headerLines(req.raw.rawHeaders, name),
+    body: () => req.body(),
+  };
+}
+
+function headerLines(rawHeaders: readonly string[], name: string): string[] {
+  const wanted = name.toLowerCase();
+  const lines: string[] = [];
+  for (let i = 0; i < rawHeaders.length; i += 2) if (rawHeaders[i]!.toLowerCase() === wanted) lines.push(rawHeaders[i + 1]!);
+  return lines;
+}
+
+function refuse(c: Context, error: SignatureError, scheme: Scheme, debug: boolean): void {
+  for (const [name, value] of Object.entries(scheme.challenge())) c.header(name, value);
+  const body: { code: string; message: string; signatureBase?: string } = { code: error.code, message: error.message };
+  if (debug && error.signatureBase !== undefined) body.signatureBase = error.signatureBase;
+  c.json({ error: body }, error.status);
+}

@@ -1,0 +1,113 @@
+/**
+ * The in-process nonce store, the default of `verifySignature()`: a bounded
+ * map of claimed nonces that forgets each one when its TTL has passed.
+ *
+ * Bookkeeping: one lookup map (id → expiry) and, per distinct TTL, a queue
+ * of the same entries in claim order. With one TTL and a clock that does not
+ * go back, claim order is expiry order, so expired entries are always at the
+ * front of their queue and each claim sweeps them in O(1) amortised time.
+ * The middleware claims every nonce with the same TTL; a store shared by
+ * several TTLs pays one queue check per distinct TTL held.
+ *
+ * It protects one process only: with several workers or hosts, a nonce
+ * claimed in one is unknown to the others. Use `RedisNonceStore` there.
+ */
+import { SignwireError } from '../../errors.ts';
+import { SignatureError } from '../errors.ts';
+import type { NonceStore } from './nonce-store.ts';
+
+/** Options of `MemoryNonceStore`. */
+export interface MemoryNonceStoreOptions {
+  /** Most nonces held at once (default 100 000); a claim beyond it is refused. */
+  readonly maxEntries?: number;
+  /** Clock in milliseconds, for tests (default `performance.now()`, which never goes back). */
+  readonly now?: () => number;
+}
+
+/** The default bound: 100 000 nonces. Each costs its id string plus under 100 bytes of bookkeeping. */
+export const DEFAULT_MAX_NONCES = 100_000;
+
+/**
+ * A bounded, expiring `NonceStore` held in memory.
+ *
+ * When full, it refuses: a new nonce rejects with `ERR_SIG_STORE_UNAVAILABLE`
+ * (the middleware answers 503) until entries expire, while a held nonce is
+ * still answered false (a replay). It never evicts a nonce before its TTL:
+ * an evicted nonce could be replayed. Only validly signed requests reach the
+ * store, so filling it takes a key. Size `maxEntries` above the peak number
+ * of signed requests per TTL.
+ *
+ * @example
+ * const nonces = new MemoryNonceStore({ maxEntries: 50_000 });
+ * await nonces.claim('demo:4f2a…', 600_000); // true
+ * await nonces.claim('demo:4f2a…', 600_000); // false: a replay
+ */
+export class MemoryNonceStore implements NonceStore {
+  readonly #maxEntries: number;
+  readonly #now: () => number;
+  /** id → expiry, for lookups. */
+  readonly #expiries = new Map<string, number>();
+  /** TTL → (id → expiry) in claim order, for sweeping. */
+  readonly #queues = new Map<number, Map<string, number>>();
+
+  constructor(options: MemoryNonceStoreOptions = {}) {
+    const { maxEntries = DEFAULT_MAX_NONCES, now = () => performance.now() } = options;
+    if (!Number.isSafeInteger(maxEntries) || maxEntries < 1) {
+      throw invalid(`maxEntries must be a positive integer, got ${String(maxEntries)}`);
+    }
+    if (typeof now !== 'function') throw invalid('now must be a function returning milliseconds');
+    this.#maxEntries = maxEntries;
+    this.#now = now;
+  }
+
+  /** Nonces held and not yet expired. */
+  get size(): number {
+    this.#sweep(this.#now());
+    return this.#expiries.size;
+  }
+
+  /** True the first time `id` is claimed within `ttlMs`; rejects when the store is full. */
+  async claim(id: string, ttlMs: number): Promise<boolean> {
+    if (!(ttlMs > 0 && Number.isFinite(ttlMs))) throw invalid(`ttlMs must be a positive number, got ${String(ttlMs)}`);
+    const now = this.#now();
+    this.#sweep(now);
+    const expiry = this.#expiries.get(id);
+    if (expiry !== undefined && expiry > now) return false;
+    if (expiry !== undefined) this.#forget(id); // only left over when the clock went back
+    if (this.#expiries.size >= this.#maxEntries) {
+      throw new SignatureError('ERR_SIG_STORE_UNAVAILABLE', `nonce store is full (${this.#maxEntries} unexpired nonces)`);
+    }
+    this.#remember(id, now + ttlMs, ttlMs);
+    return true;
+  }
+
+  #remember(id: string, expiry: number, ttlMs: number): void {
+    let queue = this.#queues.get(ttlMs);
+    if (queue === undefined) this.#queues.set(ttlMs, (queue = new Map()));
+    queue.set(id, expiry);
+    this.#expiries.set(id, expiry);
+  }
+
+  #forget(id: string): void {
+    this.#expiries.delete(id);
+    for (const [ttl, queue] of this.#queues) {
+      if (queue.delete(id) && queue.size === 0) this.#queues.delete(ttl);
+    }
+  }
+
+  /** Drops expired entries from the front of every queue. */
+  #sweep(now: number): void {
+    for (const [ttl, queue] of this.#queues) {
+      for (const [id, expiry] of queue) {
+        if (expiry > now) break;
+        queue.delete(id);
+        this.#expiries.delete(id);
+      }
+      if (queue.size === 0) this.#queues.delete(ttl);
+    }
+  }
+}
+
+function invalid(message: string): SignwireError {
+  return new SignwireError('ERR_INVALID_OPTION', `MemoryNonceStore: ${message}`);
+}

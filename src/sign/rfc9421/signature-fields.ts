@@ -1,0 +1,146 @@
+/**
+ * The Signature-Input and Signature fields (RFC 9421 §4.1, §4.2): both
+ * Dictionaries keyed by signature label.
+ *
+ *   Signature-Input: a Dictionary whose member values are Inner Lists of
+ *     Strings (the covered components) with parameters (§2.3)
+ *     sig1=("@method" "@authority");created=1618884473;keyid="k"
+ *   Signature: a Dictionary whose member values are Byte Sequences
+ *     sig1=:base64…:
+ *
+ * Parsing is strict: every label must appear in both fields, every member
+ * must have its type, and no unknown parameter is accepted.
+ */
+import { SignatureError } from '../errors.ts';
+import {
+  StructuredFieldError,
+  isInnerList,
+  parseDictionary,
+  serializeDictionary,
+  type Dictionary,
+  type InnerList,
+  type Member,
+} from '../structured-fields/index.ts';
+import {
+  checkCoveredComponents,
+  componentFromItem,
+  componentItem,
+  toComponent,
+  type ComponentIdentifier,
+  type ComponentInput,
+} from './component-identifier.ts';
+import { signatureParamsFromItem, signatureParamsToParameters, type SignatureParams } from './signature-params.ts';
+
+/** One signature of a message: its label, what it covers, its parameters and its bytes. */
+export interface SignatureEntry {
+  readonly label: string;
+  readonly components: readonly ComponentIdentifier[];
+  readonly params: SignatureParams;
+  readonly signature: Uint8Array;
+}
+
+/** What a signer puts in Signature-Input for one signature. */
+export interface SignatureInputEntry {
+  readonly label: string;
+  readonly components: readonly ComponentInput[];
+  readonly params: SignatureParams;
+}
+
+/**
+ * The signatures of a message, in Signature-Input order. Throws
+ * `SignatureError`: `ERR_SIG_MISSING` when neither field is there (or both
+ * are empty), `ERR_SIG_MALFORMED` for anything else that is wrong.
+ *
+ * @example
+ * const [entry] = parseSignatureFields(req.header('signature-input'), req.header('signature'));
+ * signatureBase(req, entry.components, entry.params);
+ */
+export function parseSignatureFields(signatureInput: string | undefined, signature: string | undefined): SignatureEntry[] {
+  const inputs = parseField('Signature-Input', signatureInput);
+  const signatures = parseField('Signature', signature);
+  if (inputs.size === 0 && signatures.size === 0) throw new SignatureError('ERR_SIG_MISSING', 'the message is not signed (no Signature-Input and Signature)');
+  for (const label of signatures.keys()) {
+    if (!inputs.has(label)) throw malformed(`signature "${label}" has no Signature-Input`);
+  }
+  return [...inputs].map(([label, member]) => {
+    const bytes = signatures.get(label);
+    if (bytes === undefined) throw malformed(`Signature-Input "${label}" has no Signature`);
+    return { label, ...coveredAndParams(label, member), signature: signatureBytes(label, bytes) };
+  });
+}
+
+/**
+ * The Signature-Input field value for these signatures.
+ *
+ * @example
+ * serializeSignatureInput([{ label: 'sig1', components: ['@method', '@authority'], params: { created: 1618884473, keyid: 'k' } }]);
+ * // 'sig1=("@method" "@authority");created=1618884473;keyid="k"'
+ */
+export function serializeSignatureInput(entries: readonly SignatureInputEntry[]): string {
+  const members = new Map<string, InnerList>();
+  for (const { label, components, params } of entries) {
+    const covered = components.map(toComponent);
+    checkCoveredComponents(covered);
+    addMember(members, label, { items: covered.map(componentItem), params: signatureParamsToParameters(params) });
+  }
+  return serializeLabels(members);
+}
+
+/**
+ * The Signature field value for these signatures.
+ *
+ * @example
+ * serializeSignature([{ label: 'sig1', signature: bytes }]); // 'sig1=:…:'
+ */
+export function serializeSignature(entries: ReadonlyArray<Pick<SignatureEntry, 'label' | 'signature'>>): string {
+  const members = new Map<string, Member>();
+  for (const { label, signature } of entries) {
+    if (!(signature instanceof Uint8Array) || signature.length === 0) throw malformed(`signature "${label}" must be non-empty bytes`);
+    addMember(members, label, { value: signature, params: new Map() });
+  }
+  return serializeLabels(members);
+}
+
+function parseField(name: string, value: string | undefined): Dictionary {
+  if (value === undefined) return new Map();
+  try {
+    return parseDictionary(value);
+  } catch (error) {
+    if (!(error instanceof StructuredFieldError)) throw error;
+    throw new SignatureError('ERR_SIG_MALFORMED', `${name} is not a structured field dictionary: ${error.message}`, { cause: error });
+  }
+}
+
+/* §4.1: "Each member's value MUST be an Inner List of component identifiers with the signature parameters." */
+function coveredAndParams(label: string, member: Member): { components: ComponentIdentifier[]; params: SignatureParams } {
+  if (!isInnerList(member)) throw malformed(`Signature-Input "${label}" is not an inner list`);
+  const components = member.items.map(componentFromItem);
+  checkCoveredComponents(components);
+  return { components, params: signatureParamsFromItem(member.params) };
+}
+
+/* §4.2: "The member values MUST be Byte Sequences." */
+function signatureBytes(label: string, member: Member): Uint8Array {
+  if (isInnerList(member) || !(member.value instanceof Uint8Array)) throw malformed(`Signature "${label}" is not a byte sequence`);
+  if (member.params.size > 0) throw malformed(`Signature "${label}" has parameters`);
+  if (member.value.length === 0) throw malformed(`Signature "${label}" is empty`);
+  return member.value;
+}
+
+function addMember<T extends Member>(members: Map<string, T>, label: string, member: T): void {
+  if (members.has(label)) throw malformed(`the label "${label}" is used twice`);
+  members.set(label, member);
+}
+
+function serializeLabels(members: Dictionary): string {
+  try {
+    return serializeDictionary(members);
+  } catch (error) {
+    if (!(error instanceof StructuredFieldError)) throw error;
+    throw malformed(`a signature label must be a structured field key: ${error.message}`);
+  }
+}
+
+function malformed(message: string): SignatureError {
+  return new SignatureError('ERR_SIG_MALFORMED', message);
+}

@@ -1,0 +1,151 @@
+/**
+ * Parsing Structured Fields (RFC 9651 §4.2): a field value, already
+ * combined from its field lines with ", ", into a List, a Dictionary or an
+ * Item. Anything that does not match the grammar throws
+ * `StructuredFieldError`; nothing is repaired.
+ */
+import { isKeyChar, isLcAlpha } from './chars.ts';
+import { Cursor } from './cursor.ts';
+import { parseBareItem } from './parse-bare-item.ts';
+import { StructuredFieldError, type BareItem, type Dictionary, type FieldType, type FieldValue, type InnerList, type Item, type List, type Member, type Parameters } from './types.ts';
+
+/**
+ * Parses a List field.
+ *
+ * @example
+ * parseList('text/html, text/plain;q=0.5'); // [Item(Token), Item(Token, {q: Decimal})]
+ */
+export function parseList(input: string): List {
+  return parseTopLevel(input, parseListMembers);
+}
+
+/**
+ * Parses a Dictionary field.
+ *
+ * @example
+ * parseDictionary('sig1=:aGVsbG8=:, sig2=:d29ybGQ=:').get('sig1'); // { value: Uint8Array, params: Map {} }
+ */
+export function parseDictionary(input: string): Dictionary {
+  return parseTopLevel(input, parseDictionaryMembers);
+}
+
+/**
+ * Parses an Item field.
+ *
+ * @example
+ * parseItem('"foo";a=1'); // { value: 'foo', params: Map { 'a' => 1 } }
+ */
+export function parseItem(input: string): Item {
+  return parseTopLevel(input, parseItemAt);
+}
+
+/**
+ * Parses a field whose type is known by name.
+ *
+ * @example
+ * parseField('dictionary', 'a=1, b=2');
+ */
+export function parseField(type: FieldType, input: string): FieldValue {
+  if (type === 'list') return parseList(input);
+  if (type === 'dictionary') return parseDictionary(input);
+  return parseItem(input);
+}
+
+/*
+ * §4.2: convert to ASCII (fail if not), discard leading SP, parse, discard
+ * leading SP, and fail if anything is left.
+ */
+function parseTopLevel<T>(input: string, parse: (cur: Cursor) => T): T {
+  const cur = new Cursor(input);
+  for (let i = 0; i < input.length; i += 1) {
+    if (input.charCodeAt(i) > 0x7f) throw new StructuredFieldError('a structured field is ASCII', i);
+  }
+  cur.skipSP();
+  const value = parse(cur);
+  cur.skipSP();
+  if (!cur.done) throw cur.fail(`unexpected ${JSON.stringify(cur.peek())}`);
+  return value;
+}
+
+/* sf-list = list-member *( OWS "," OWS list-member ) */
+function parseListMembers(cur: Cursor): List {
+  const members: Member[] = [];
+  while (!cur.done) {
+    members.push(parseMember(cur));
+    if (!parseSeparator(cur)) break;
+  }
+  return members;
+}
+
+/*
+ * sf-dictionary = dict-member *( OWS "," OWS dict-member )
+ * dict-member   = member-key ( parameters / ( "=" member-value ) )
+ */
+function parseDictionaryMembers(cur: Cursor): Dictionary {
+  const members = new Map<string, Member>();
+  while (!cur.done) {
+    const key = parseKey(cur);
+    const member = cur.accept('=') ? parseMember(cur) : { value: true, params: parseParameters(cur) };
+    members.set(key, member);
+    if (!parseSeparator(cur)) break;
+  }
+  return members;
+}
+
+/** OWS "," OWS between members; false at the end; fails on a trailing comma. */
+function parseSeparator(cur: Cursor): boolean {
+  cur.skipOWS();
+  if (cur.done) return false;
+  cur.expect(',', '"," between members');
+  cur.skipOWS();
+  if (cur.done) throw cur.fail('a member must follow ","');
+  return true;
+}
+
+/* list-member = sf-item / inner-list */
+function parseMember(cur: Cursor): Member {
+  return cur.peek() === '(' ? parseInnerList(cur) : parseItemAt(cur);
+}
+
+/* inner-list = "(" *SP [ sf-item *( 1*SP sf-item ) *SP ] ")" parameters */
+function parseInnerList(cur: Cursor): InnerList {
+  cur.expect('(', 'an inner list');
+  const items: Item[] = [];
+  while (!cur.done) {
+    cur.skipSP();
+    if (cur.accept(')')) return { items, params: parseParameters(cur) };
+    items.push(parseItemAt(cur));
+    const next = cur.peek();
+    if (next !== ' ' && next !== ')') throw cur.fail('items of an inner list are separated by spaces');
+  }
+  throw cur.fail('unterminated inner list');
+}
+
+/* sf-item = bare-item parameters */
+function parseItemAt(cur: Cursor): Item {
+  const value = parseBareItem(cur);
+  return { value, params: parseParameters(cur) };
+}
+
+/*
+ * parameters    = *( ";" *SP parameter )
+ * parameter     = param-key [ "=" param-value ]
+ */
+function parseParameters(cur: Cursor): Parameters {
+  const params = new Map<string, BareItem>();
+  while (cur.accept(';')) {
+    cur.skipSP();
+    const key = parseKey(cur);
+    params.set(key, cur.accept('=') ? parseBareItem(cur) : true);
+  }
+  return params;
+}
+
+/* key = ( lcalpha / "*" ) *( lcalpha / DIGIT / "_" / "-" / "." / "*" ) */
+function parseKey(cur: Cursor): string {
+  const first = cur.peek();
+  if (!isLcAlpha(first) && first !== '*') throw cur.fail('expected a key (lowercase letter or "*")');
+  let key = cur.next();
+  while (!cur.done && isKeyChar(cur.peek())) key += cur.next();
+  return key;
+}
