@@ -61,8 +61,9 @@ function verifyContext(options: VerifierOptions): VerifyContext {
   const nonces = options.nonces ?? new MemoryNonceStore();
   if (typeof nonces.claim !== 'function') throw new SignwireError('ERR_INVALID_OPTION', 'verifySignature "nonces" must have claim(id, ttlMs)');
   const clock = options.now ?? Date.now;
-  // A nonce must be remembered as long as its request could still be accepted: ±window around `created`.
-  const ttlMs = 2 * windowSeconds * 1000;
+  // A nonce must be remembered as long as its request could still be accepted: ±window around `created`,
+  // on a clock read in whole seconds (so one second more).
+  const ttlMs = (2 * windowSeconds + 1) * 1000;
   return {
     key: keyLookup(options.keys),
     windowSeconds,

@@ -14,7 +14,8 @@ export function keyLookup(source: KeySource | undefined): KeyLookup {
   if (typeof source === 'function') {
     return async (keyId) => checked(keyId, await source(keyId));
   }
-  if (typeof source === 'object' && source !== null && typeof (source as { get?: unknown }).get === 'function' && !isPlainMap(source)) {
+  // Anything with a get() function is a store (a key entry is never a function, so a map cannot be mistaken).
+  if (typeof source === 'object' && source !== null && typeof (source as { get?: unknown }).get === 'function') {
     const store = source as { get(keyId: string): Promise<KeyConfig | undefined> | KeyConfig | undefined };
     return async (keyId) => checked(keyId, await store.get(keyId));
   }
@@ -37,9 +38,4 @@ function checked(keyId: string, entry: KeyConfig | undefined): KeyConfig | undef
     validated.set(entry, key);
   }
   return key;
-}
-
-function isPlainMap(value: object): boolean {
-  const proto = Object.getPrototypeOf(value) as unknown;
-  return proto === Object.prototype || proto === null;
 }

@@ -109,7 +109,7 @@ function checkSignature(req: SignedRequest, entry: SignatureEntry, key: KeyConfi
 
 /** RFC 9421 §5.1: `sig1=("@method" …);created;nonce;keyid` — what a signature must look like. */
 function acceptSignature(required: readonly string[]): string {
-  const list = [...required, 'content-digest'].map((name) => `"${name}"`).join(' ');
+  const list = [...new Set([...required, 'content-digest'])].map((name) => `"${name}"`).join(' ');
   return `sig1=(${list});created;nonce;keyid`;
 }
 
