@@ -14,6 +14,8 @@ import { findBinary } from '../helpers/browser.ts';
 
 const SECRET = 'playground-test-secret-0123456789';
 const CHROMIUM = findBinary(['chromium', 'chromium-browser', 'google-chrome']);
+/** Browser-side predicate (a string: this project's TypeScript has no DOM types): an answer is shown. */
+const STATUS_SHOWN = `/^\\d{3} /.test(document.getElementById('status').textContent)`;
 const SCREENSHOT = new URL('../../test-results/playground.png', import.meta.url);
 
 describe('playground in Chromium', { skip: skipReason() }, () => {
@@ -40,10 +42,11 @@ describe('playground in Chromium', { skip: skipReason() }, () => {
 
   /** Clicks a button and waits for the status line to show a new answer. */
   async function answer(button: string): Promise<{ status: string; code: string }> {
-    await page.evaluate(() => (document.getElementById('status')!.textContent = 'waiting'));
+    await page.locator('#status').evaluate((status) => (status.textContent = 'waiting'));
     await page.click(button);
-    await page.waitForFunction(() => /^\d{3} /.test(document.getElementById('status')!.textContent ?? ''), null, { timeout: 10_000 });
-    return page.evaluate(() => ({ status: document.getElementById('status')!.textContent!, code: document.getElementById('status')!.dataset['code'] ?? '' }));
+    await page.waitForFunction(STATUS_SHOWN, null, { timeout: 10_000 });
+    const status = page.locator('#status');
+    return { status: (await status.textContent()) ?? '', code: (await status.getAttribute('data-code')) ?? '' };
   }
 
   test('a request signed in the browser is accepted, and the page shows what was signed', async () => {
@@ -94,7 +97,7 @@ describe('playground diff in Chromium', { skip: skipReason() }, () => {
     // A "proxy" that adds a query parameter on the way: the signature no longer covers what arrives.
     await page.route('**/api/orders', (route) => route.continue({ url: `${route.request().url()}?tampered=1` }));
     await page.click('#signSend');
-    await page.waitForFunction(() => document.getElementById('status')!.dataset['code'] === 'ERR_SIG_INVALID', null, { timeout: 10_000 });
+    await page.waitForFunction(`document.getElementById('status').dataset.code === 'ERR_SIG_INVALID'`, null, { timeout: 10_000 });
     const changed = await page.$$eval('#diffServer .changed', (spans) => spans.map((span) => span.textContent));
     assert.deepEqual(changed, ['"@query": ?tampered=1']);
     assert.match(await page.textContent('#diffVerdict') ?? '', /1 line\(s\) differ/);

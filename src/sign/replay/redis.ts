@@ -13,8 +13,9 @@
  * (the middleware answers 503) at once when the client says it has lost its
  * connection, rather than letting it queue the command for a reconnect, and
  * after `timeoutMs` when a command gets no answer (Redis hung, the network
- * partitioned, a connection attempt that hangs). A timed-out SET may still land later: the nonce is
- * then spent, which can only refuse a retry of the same signed request.
+ * partitioned, a connection attempt that hangs). A timed-out SET may still
+ * land later: the nonce is then spent, which can only refuse a verbatim
+ * retry of the same signed request (401 ERR_SIG_REPLAYED), never accept one.
  */
 import { SignwireError } from '../../errors.ts';
 import { SignatureError } from '../errors.ts';
@@ -50,6 +51,7 @@ export interface NodeRedisLike {
 /** Any other client: run `SET key 1 NX PX ttlMs`; true when Redis answered OK, false for nil. */
 export type SetIfAbsent = (key: string, ttlMs: number) => Promise<boolean>;
 
+/** Options of `RedisNonceStore`. */
 export interface RedisNonceStoreOptions {
   /** A connected ioredis or node-redis client, or a `SetIfAbsent` adapter. The caller owns it. */
   readonly client: IoRedisLike | NodeRedisLike | SetIfAbsent;
@@ -78,6 +80,11 @@ interface OwnedClient {
  * import { Redis } from 'ioredis';
  * const nonces = new RedisNonceStore({ client: new Redis('redis://127.0.0.1:6379') });
  * app.use(verifySignature({ keys, nonces }));
+ *
+ * // node-redis: connect first, and listen for 'error' (node-redis throws without a listener)
+ * const client = createClient({ url: 'redis://127.0.0.1:6379' }).on('error', console.error);
+ * await client.connect();
+ * const shared = new RedisNonceStore({ client, timeoutMs: 500 });
  */
 export class RedisNonceStore implements NonceStore {
   readonly #setIfAbsent: SetIfAbsent;
@@ -87,10 +94,7 @@ export class RedisNonceStore implements NonceStore {
 
   constructor(options: RedisNonceStoreOptions) {
     const { client, prefix = 'signwire:nonce:', timeoutMs = 1000 } = options;
-    if (typeof prefix !== 'string') throw invalid('prefix must be a string');
-    if (!Number.isSafeInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > 2 ** 31 - 1) {
-      throw invalid(`timeoutMs must be a positive integer, got ${String(timeoutMs)}`);
-    }
+    checkOptions(prefix, timeoutMs);
     this.#setIfAbsent = setIfAbsentOf(client);
     this.#prefix = prefix;
     this.#timeoutMs = timeoutMs;
@@ -106,6 +110,7 @@ export class RedisNonceStore implements NonceStore {
    */
   static async fromUrl(url: string, options: RedisUrlOptions = {}): Promise<RedisNonceStore> {
     const { library, ...storeOptions } = options;
+    checkOptions(storeOptions.prefix ?? '', storeOptions.timeoutMs ?? 1000);
     const owned = await openClient(url, library, storeOptions.timeoutMs ?? 1000);
     const store = new RedisNonceStore({ ...storeOptions, client: owned.client });
     store.#owned = owned;
@@ -128,6 +133,13 @@ export class RedisNonceStore implements NonceStore {
     const owned = this.#owned;
     this.#owned = undefined;
     await owned?.disconnect();
+  }
+}
+
+function checkOptions(prefix: string, timeoutMs: number): void {
+  if (typeof prefix !== 'string') throw invalid('prefix must be a string');
+  if (!Number.isSafeInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > 2 ** 31 - 1) {
+    throw invalid(`timeoutMs must be a positive integer below 2^31, got ${String(timeoutMs)}`);
   }
 }
 

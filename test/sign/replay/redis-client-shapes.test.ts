@@ -168,6 +168,10 @@ describe('RedisNonceStore options', () => {
     assert.throws(() => new RedisNonceStore({ client, prefix: 5 as unknown as string }), { code: 'ERR_INVALID_OPTION' });
   });
 
+  test('fromUrl() checks its options before opening a connection', async () => {
+    await assert.rejects(RedisNonceStore.fromUrl('redis://127.0.0.1:1', { timeoutMs: 0 }), { code: 'ERR_INVALID_OPTION' });
+  });
+
   for (const library of ['ioredis', 'redis'] as const) {
     test(`fromUrl() with ${library} rejects with ERR_SIG_STORE_UNAVAILABLE within timeoutMs when nothing listens`, async () => {
       const port = await freePort();
