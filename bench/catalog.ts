@@ -1,11 +1,12 @@
 /**
  * What the benchmark compares: the servers (one small file each under
- * `servers/`) and the load scenarios (one wrk invocation each). Adding a peer
- * (Fastify, Hono…) or a route is one entry here plus, for a server, its file.
+ * `servers/`) and the load scenarios (one wrk invocation each, naming the
+ * server under test and the servers it is compared with). Adding a peer or a
+ * route is one entry here plus, for a server, its file.
  */
 
 export interface ServerEntry {
-  /** Short id: what SUBJECT, REFERENCES, targets and IDLE_MEMORY_SERVERS refer to. */
+  /** Short id: what scenarios, targets and IDLE_MEMORY_SERVERS refer to. */
   readonly name: string;
   /** How the tables show it. */
   readonly label: string;
@@ -13,52 +14,117 @@ export interface ServerEntry {
   readonly file: string;
 }
 
+/** The request the harness sends each server once before measuring it, and the answer it must give. */
+export interface Check {
+  /** Default GET; a POST sends `body` with `Content-Type: application/json`. */
+  readonly method?: 'GET' | 'POST';
+  readonly body?: string;
+  /** Media type of the answer (its Content-Type without parameters). */
+  readonly type: string;
+  /** The answer's body, byte for byte, with status 200. */
+  readonly response: string;
+}
+
 export interface Scenario {
   readonly name: string;
   readonly label: string;
-  /** Request path the wrk URL ends with. */
+  /** The server under test: every ratio is "subject ÷ other". */
+  readonly subject: string;
+  /** The servers it is compared with, in the order the tables show them. */
+  readonly servers: readonly string[];
+  /** Request path (and query) the wrk URL ends with. */
   readonly path: string;
   /** wrk `-c`. */
   readonly connections: number;
   /** wrk Lua script under bench/scripts/, and the arguments after `--`. */
   readonly script?: string;
   readonly scriptArgs?: readonly string[];
+  readonly check: Check;
   /** Goals for the subject, as `server name → minimum ratio`; printed for information only. */
   readonly targets: Readonly<Record<string, number>>;
 }
 
 export const SERVERS: readonly ServerEntry[] = [
-  { name: 'signwire', label: 'signwire', file: 'signwire.mjs' },
+  { name: 'signwire', label: 'signwire (wire)', file: 'signwire.mjs' },
+  { name: 'signwire-app', label: 'signwire App', file: 'signwire-app.mjs' },
+  { name: 'fastify', label: 'Fastify', file: 'fastify.mjs' },
+  { name: 'hono', label: 'Hono (node-server)', file: 'hono.mjs' },
   { name: 'node-http', label: 'node:http', file: 'node-http.mjs' },
   { name: 'raw-net', label: 'raw net (ceiling)', file: 'raw-net.mjs' },
 ];
 
-/** The server under test; ratios are "subject / other". */
-export const SUBJECT = 'signwire';
+const HELLO: Check = { type: 'text/plain', response: 'Hello, World!' };
 
-/** The columns of ratios every table shows: the baseline and the ceiling. */
-export const REFERENCES: readonly string[] = ['node-http', 'raw-net'];
+/** What the post-echo check sends: nesting, every JSON type, non-ASCII text (wrk's body is post-json.lua's). */
+const ECHO_SAMPLE = '{"id":7,"ok":true,"none":null,"price":19.5,"tags":["a","b"],"customer":{"name":"Zoë","city":"Zürich"}}';
 
 export const SCENARIOS: readonly Scenario[] = [
   {
     name: 'hello',
     label: 'hello GET, keep-alive',
+    subject: 'signwire',
+    servers: ['node-http', 'raw-net'],
     path: '/',
     connections: 50,
+    check: HELLO,
     targets: { 'node-http': 3, 'raw-net': 0.85 },
   },
   {
     name: 'pipelined',
     label: 'hello GET, pipelined ×16',
+    subject: 'signwire',
+    servers: ['node-http', 'raw-net'],
     path: '/',
     connections: 50,
     script: 'pipeline.lua',
     scriptArgs: ['16'],
+    check: HELLO,
     targets: { 'node-http': 10, 'raw-net': 0.5 },
+  },
+  {
+    name: 'app-hello',
+    label: 'App hello GET, keep-alive (the cost of the app layer)',
+    subject: 'signwire-app',
+    servers: ['signwire'],
+    path: '/',
+    connections: 50,
+    check: HELLO,
+    targets: { signwire: 0.9 },
+  },
+  {
+    name: 'json-route',
+    label: 'GET /users/:id?q=x answering JSON, keep-alive',
+    subject: 'signwire-app',
+    servers: ['fastify', 'hono', 'node-http'],
+    path: '/users/7?q=x',
+    connections: 50,
+    check: { type: 'application/json', response: '{"id":"7","q":"x"}' },
+    targets: { fastify: 2.5 },
+  },
+  {
+    name: 'post-echo',
+    label: 'POST /echo of a 1 KiB JSON body echoed back, keep-alive',
+    subject: 'signwire-app',
+    servers: ['fastify', 'hono', 'node-http'],
+    path: '/echo',
+    connections: 50,
+    script: 'post-json.lua',
+    scriptArgs: ['1024'],
+    check: { method: 'POST', body: ECHO_SAMPLE, type: 'application/json', response: ECHO_SAMPLE },
+    targets: { fastify: 2 },
   },
 ];
 
-/** Servers whose memory per idle keep-alive connection is measured. */
+/** A scenario's subject, then the servers it is compared with, as entries. */
+export function serversOf(scenario: Scenario): ServerEntry[] {
+  return [scenario.subject, ...scenario.servers].map((name) => {
+    const entry = SERVERS.find((server) => server.name === name);
+    if (entry === undefined) throw new Error(`scenario ${scenario.name}: no server named "${name}" in SERVERS`);
+    return entry;
+  });
+}
+
+/** Servers whose memory per idle keep-alive connection is measured; ratios are "first ÷ other". */
 export const IDLE_MEMORY_SERVERS: readonly string[] = ['signwire', 'node-http'];
 
 /** Pinning on a 2-core machine: servers on one core, load generators on the other. */

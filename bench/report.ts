@@ -1,5 +1,5 @@
 /** Medians and the plain-text tables the harness prints. */
-import { REFERENCES, SERVERS, SUBJECT, type Scenario } from './catalog.ts';
+import { SERVERS, serversOf, type Scenario } from './catalog.ts';
 import type { IdleMemoryResult } from './idle-memory.ts';
 import type { WrkResult } from './wrk.ts';
 
@@ -55,11 +55,12 @@ const sum = (runs: readonly Measurement[], pick: (r: WrkResult) => number): numb
   runs.reduce((total, m) => total + pick(m.wrk), 0);
 
 export function printScenario(scenario: Scenario, runs: Runs, opts: { rounds: number; duration: number }): void {
-  const { name, label, connections, script, scriptArgs = [] } = scenario;
-  const wrk = `wrk -t1 -c${connections}${script === undefined ? '' : ` -s ${script} -- ${scriptArgs.join(' ')}`}`;
+  const { name, label, path, connections, script, scriptArgs = [] } = scenario;
+  const [flags, args] = script === undefined ? ['', ''] : [` -s ${script}`, ` -- ${scriptArgs.join(' ')}`];
+  const wrk = `wrk -t1 -c${connections}${flags} http://127.0.0.1:PORT${path}${args}`;
   console.log(`\n${label} [${name}]: ${wrk}, ${opts.rounds} × ${opts.duration} s`);
-  const subject = medianOf(runs.get(SUBJECT), rate);
-  const rows = SERVERS.map((server) => {
+  const subject = medianOf(runs.get(scenario.subject), rate);
+  const rows = serversOf(scenario).map((server) => {
     const results = runs.get(server.name) ?? [];
     const rates = results.map(rate);
     return [
@@ -76,34 +77,35 @@ export function printScenario(scenario: Scenario, runs: Runs, opts: { rounds: nu
       count(sum(results, (r) => r.socketErrors)),
     ];
   });
-  const header = ['server', 'median req/s', 'min', 'max', `${SUBJECT} ÷`, 'CPU', 'waited', 'req/CPU-s', '≈B/resp', 'non-2xx', 'sock errors'];
+  const header = ['server', 'median req/s', 'min', 'max', `${labelOf(scenario.subject)} ÷`, 'CPU', 'waited', 'req/CPU-s', '≈B/resp', 'non-2xx', 'sock errors'];
   console.log(table(header, rows));
 }
 
-function ratio(runs: Runs, reference: string, pick: (m: Measurement) => number, target?: number): string {
-  const value = medianOf(runs.get(SUBJECT), pick) / medianOf(runs.get(reference), pick);
+function ratio(runs: Runs, subject: string, other: string, pick: (m: Measurement) => number, target?: number): string {
+  const value = medianOf(runs.get(subject), pick) / medianOf(runs.get(other), pick);
   if (target === undefined) return fixed(value);
   return `${fixed(value)} (target ≥ ${target}: ${value >= target ? 'met' : 'not met'})`;
 }
 
-/** Two rows per scenario: requests per second (with the targets), and per CPU-second of the server. */
+/** One row per scenario and compared server: the subject's ratio in requests per second (with the target) and per CPU-second. */
 export function printSummary(scenarios: readonly Scenario[], all: ReadonlyMap<string, Runs>): void {
-  console.log('\nSummary: medians and ratios (targets are information, not pass/fail)');
-  const header = ['scenario', 'metric', ...SERVERS.map((s) => s.label), ...REFERENCES.map((r) => `${SUBJECT} ÷ ${labelOf(r)}`)];
-  const rows = scenarios.flatMap((scenario) => {
-    const runs = all.get(scenario.name)!;
-    const row = (metric: string, pick: (m: Measurement) => number, targets: Scenario['targets']): string[] => [
-      scenario.name,
-      metric,
-      ...SERVERS.map((s) => count(medianOf(runs.get(s.name), pick))),
-      ...REFERENCES.map((reference) => ratio(runs, reference, pick, targets[reference])),
-    ];
-    return [row('req/s', rate, scenario.targets), row('req/CPU-s', ratePerCpu, {})];
+  console.log('\nSummary: ratios of medians, subject ÷ other (targets are information, not pass/fail)');
+  const header = ['scenario', 'subject', 'other', 'req/s ratio', 'req/CPU-s ratio'];
+  const rows = scenarios.flatMap(({ name, subject, servers, targets }) => {
+    const runs = all.get(name)!;
+    return servers.map((other) => [
+      name,
+      labelOf(subject),
+      labelOf(other),
+      ratio(runs, subject, other, rate, targets[other]),
+      ratio(runs, subject, other, ratePerCpu),
+    ]);
   });
   console.log(table(header, rows));
 }
 
-export function printIdleMemory(results: readonly IdleMemoryResult[], subject: string): void {
+/** The table, then the first server's cost per connection ÷ each other's. */
+export function printIdleMemory(results: readonly IdleMemoryResult[]): void {
   console.log('\nMemory per idle keep-alive connection (server VmRSS after full GC, before and after)');
   const mib = (kib: number): string => fixed(kib / 1024, 1);
   const rows = results.map((r) => [
@@ -117,9 +119,8 @@ export function printIdleMemory(results: readonly IdleMemoryResult[], subject: s
   ]);
   const header = ['server', 'connections', 'failed', 'alive at reading', 'RSS before MiB', 'RSS after MiB', 'KiB/connection'];
   console.log(table(header, rows));
-  const mine = results.find((r) => r.server.name === subject);
-  for (const other of results) {
-    if (mine === undefined || other === mine) continue;
-    console.log(`${mine.server.label} ÷ ${other.server.label}: ${fixed(mine.perConnectionKiB / other.perConnectionKiB)}`);
+  const [first, ...others] = results;
+  for (const other of others) {
+    console.log(`${first!.server.label} ÷ ${other.server.label}: ${fixed(first!.perConnectionKiB / other.perConnectionKiB)}`);
   }
 }

@@ -1,8 +1,10 @@
 /**
- * `npm run bench`: builds signwire, then measures every server of the catalog
- * under every scenario with wrk (servers pinned to one core, wrk to the
- * other), in alternating rounds, and prints medians and ratios; then the
- * memory each idle keep-alive connection costs. See docs/benchmarks.md.
+ * `npm run bench`: builds signwire, then measures each scenario of the
+ * catalog with wrk on its subject and the servers it is compared with
+ * (servers pinned to one core, wrk to the other), in alternating rounds, and
+ * prints medians and ratios; then the memory each idle keep-alive connection
+ * costs. Every server is checked to answer correctly before it is measured,
+ * and a non-2xx answer under load stops the run. See docs/benchmarks.md.
  *
  * Flags: --rounds N (5) --duration S (4) --warmup S (1) --idle-connections N
  * (10000) --only NAME[,NAME] (scenario names or "idle-memory") --skip-build
@@ -12,12 +14,13 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { IDLE_MEMORY_SERVERS, SCENARIOS, SERVERS, SUBJECT, type Scenario, type ServerEntry } from './catalog.ts';
+import { IDLE_MEMORY_SERVERS, SCENARIOS, SERVERS, serversOf, type Scenario, type ServerEntry } from './catalog.ts';
+import { checkAnswer } from './check.ts';
 import { startServer } from './child.ts';
 import { measureIdleMemory, type IdleMemoryResult } from './idle-memory.ts';
 import { schedTimes } from './proc.ts';
 import { printIdleMemory, printScenario, printSummary, type Measurement, type Runs } from './report.ts';
-import { runWrk } from './wrk.ts';
+import { runWrk, type WrkResult } from './wrk.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -84,13 +87,23 @@ function warnIfBusy(): void {
   if (load > 0.5) console.log(`warning: load average ${load} before starting; other processes compete for the cores, expect noise`);
 }
 
-/** One measurement: a fresh server, a warm-up run, the measured run and the server's CPU time during it. */
+/** A non-2xx answer means the server is not doing what the scenario measures: stop, loudly. */
+function requireSuccess(server: ServerEntry, scenario: Scenario, wrk: WrkResult, run: string): WrkResult {
+  if (wrk.non2xx === 0) return wrk;
+  throw new Error(
+    `${server.label} gave ${wrk.non2xx} non-2xx answers of ${wrk.requests} to ${scenario.path} in the ${run} ` +
+      `run of scenario ${scenario.name}; fix the server or the scenario`,
+  );
+}
+
+/** One measurement: a fresh server, its answer checked, a warm-up run, the measured run, the server's CPU time in it. */
 async function measure(server: ServerEntry, scenario: Scenario, duration: number, warmup: number) {
   const { child, port } = await startServer(server);
   try {
-    const warm = await runWrk(scenario, port, warmup);
+    await checkAnswer(scenario, server, port);
+    const warm = requireSuccess(server, scenario, await runWrk(scenario, port, warmup), 'warm-up');
     const [before, start] = [await schedTimes(child.pid), performance.now()];
-    const wrk = await runWrk(scenario, port, duration);
+    const wrk = requireSuccess(server, scenario, await runWrk(scenario, port, duration), 'measured');
     const [after, seconds] = [await schedTimes(child.pid), (performance.now() - start) / 1000];
     const cpuShare = (after.cpuS - before.cpuS) / seconds;
     return { warm, result: { wrk, cpuShare, waitShare: (after.waitS - before.waitS) / seconds } };
@@ -104,28 +117,30 @@ function logRun(progress: string, scenario: Scenario, server: ServerEntry, run: 
   const rate = Math.round(wrk.requestsPerSec).toLocaleString('en-US').padStart(10);
   const percent = (share: number): string => `${Math.round(share * 100)} %`.padStart(5);
   const cpu = `server CPU ${percent(run.cpuShare)}, waited ${percent(run.waitShare)}`;
-  const errors = wrk.non2xx + wrk.socketErrors > 0 ? `  non-2xx ${wrk.non2xx}, ${wrk.socketErrorLine}` : '';
+  const errors = wrk.socketErrors > 0 ? `  ${wrk.socketErrorLine}` : '';
   console.log(`${progress}  ${scenario.name.padEnd(10)} ${server.label.padEnd(18)} ${rate} req/s, ${cpu}${errors}`);
 }
 
 async function throughput(opts: ReturnType<typeof options>): Promise<Map<string, Runs>> {
-  const runs = new Map(opts.scenarios.map((s) => [s.name, new Map(SERVERS.map((v) => [v.name, [] as Measurement[]]))]));
+  const lineup = new Map(opts.scenarios.map((s) => [s.name, serversOf(s)]));
+  const runs = new Map(opts.scenarios.map((s) => [s.name, new Map(lineup.get(s.name)!.map((v) => [v.name, [] as Measurement[]]))]));
   const warmErrors = new Map<string, number>();
-  const total = opts.rounds * opts.scenarios.length * SERVERS.length;
+  const total = opts.rounds * [...lineup.values()].reduce((sum, servers) => sum + servers.length, 0);
   let done = 0;
   for (let round = 0; round < opts.rounds; round++) {
-    const order = SERVERS.map((_, i) => SERVERS[(i + round) % SERVERS.length]!);
     for (const scenario of opts.scenarios) {
+      const servers = lineup.get(scenario.name)!;
+      const order = servers.map((_, i) => servers[(i + round) % servers.length]!);
       for (const server of order) {
         const { warm, result } = await measure(server, scenario, opts.duration, opts.warmup);
         runs.get(scenario.name)!.get(server.name)!.push(result);
-        warmErrors.set(server.name, (warmErrors.get(server.name) ?? 0) + warm.non2xx + warm.socketErrors);
+        warmErrors.set(server.name, (warmErrors.get(server.name) ?? 0) + warm.socketErrors);
         logRun(`[${String(++done).padStart(String(total).length)}/${total}] round ${round + 1}`, scenario, server, result);
       }
     }
   }
   for (const [name, errors] of warmErrors) {
-    if (errors > 0) console.log(`note: ${name} had ${errors} errors (non-2xx or socket) during warm-up runs`);
+    if (errors > 0) console.log(`note: ${name} had ${errors} socket errors during warm-up runs`);
   }
   return runs;
 }
@@ -154,7 +169,7 @@ async function main(): Promise<void> {
     console.log(`\nidle memory: ${server.label}, ${opts.idleConnections.toLocaleString('en-US')} connections …`);
     idle.push(await measureIdleMemory(server, opts.idleConnections));
   }
-  printIdleMemory(idle, SUBJECT);
+  printIdleMemory(idle);
 }
 
 await main().catch((error: unknown) => fail(error instanceof Error ? error.message : String(error)));
