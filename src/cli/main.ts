@@ -1,17 +1,36 @@
 #!/usr/bin/env node
 /**
- * The `signwire` command. Each subcommand lives in its own file; this one
- * only dispatches and turns usage errors into a message and exit code 2.
+ * The `signwire` command. Each subcommand lives in its own file, loaded
+ * only when it runs; this one dispatches, and turns errors into one line on
+ * stderr: usage errors exit 2, anything else 1, never with a stack trace.
  *
  * @example
- * signwire serve --port 8000
+ * signwire request http://127.0.0.1:8000/api/whoami --key-id demo --keys signwire.keys.json
  */
-import { serve } from './serve.ts';
+import { isUsageError } from './usage-error.ts';
+
+type Command = (args: string[]) => Promise<number>;
+
+const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
+  serve: async () => (await import('./serve.ts')).serve,
+  keygen: async () => (await import('./keygen.ts')).keygen,
+  sign: async () => (await import('./sign.ts')).sign,
+  request: async () => (await import('./request.ts')).request,
+  verify: async () => (await import('./verify.ts')).verify,
+};
 
 const USAGE = `usage: signwire <command> [options]
 
 commands:
-  serve [--port 8000] [--host 127.0.0.1]   run the server
+  serve [MODULE] [--port 8000] [--host 127.0.0.1]   run the server (the demo without MODULE)
+  keygen [--alg ALG] [--id ID] [--out FILE]         make a key and add it to a keys file
+  sign [-X METHOD] URL [-d DATA|@FILE] [-H 'Name: value']… --key-id ID KEY [--curl]
+                                                    print the headers that sign a request
+  request [-X METHOD] URL [-d DATA|@FILE] [-H 'Name: value']… --key-id ID KEY [-i]
+                                                    sign and send a request, print the answer
+  verify --keys FILE [RAW_REQUEST_FILE | -]         check the signature of a raw HTTP request
+
+KEY is one of: --keys FILE (an hmac-sha256 key) | --secret S | --private-key FILE
 
 run "signwire <command> --help" for a command's options`;
 
@@ -21,12 +40,21 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return command === undefined ? 2 : 0;
   }
-  switch (command) {
-    case 'serve':
-      return serve(rest);
-    default:
-      console.error(`signwire: unknown command "${command}"\n\n${USAGE}`);
-      return 2;
+  const load = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+  if (load === undefined) {
+    console.error(`signwire: unknown command "${command}"\n\n${USAGE}`);
+    return 2;
+  }
+  try {
+    return await (await load())(rest);
+  } catch (error) {
+    const message = (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, ' ');
+    if (!isUsageError(error)) {
+      console.error(`signwire ${command}: ${message}`);
+      return 1;
+    }
+    console.error(`signwire ${command}: ${message} (see signwire ${command} --help)`);
+    return 2;
   }
 }
 

@@ -1,8 +1,17 @@
 /**
- * `signwire/client`: signs outgoing requests. It runs on WebCrypto, so it
- * works in browsers as well as in Node.
+ * `signwire/client`: signs outgoing requests with the signwire profile of
+ * RFC 9421 (Content-Digest, Signature-Input, Signature). It runs on
+ * WebCrypto only, so it works in browsers as well as in Node; nothing it
+ * imports uses `node:` modules or `Buffer` (a test walks the import graph).
  *
- * The signer (`signRequest`, `signedFetch`) arrives with the signing layer;
- * this entry point is reserved so that its import path is stable.
+ * @example
+ * import { signedFetch } from 'signwire/client';
+ * const api = signedFetch({ keyId: 'demo', key: secret, alg: 'hmac-sha256' });
+ * const res = await api('http://127.0.0.1:8000/api/whoami');
  */
-export {};
+export { signRequest, PROFILE_COMPONENTS, type SignRequestInput, type SignRequestOptions } from './sign-request.ts';
+export { signedFetch, type SignedFetchOptions } from './signed-fetch.ts';
+export type { SigningKey, WebCryptoKey } from './signing-key.ts';
+export type { BodyInput, HeaderInput } from './request-input.ts';
+export type { ClientAlgorithm } from './webcrypto-algorithms.ts';
+export type { ComponentInput, ComponentIdentifier, ComponentParams } from '../sign/rfc9421/component-identifier.ts';
