@@ -3,7 +3,7 @@
  * application/x-www-form-urlencoded or multipart/form-data (RFC 7578), with
  * limits on the number and size of parts. Files become `File` objects.
  */
-import { SignwireError } from '../errors.ts';
+import { resolveIntegerOptions } from '../options.ts';
 import { HttpError } from './http-error.ts';
 import { parseMultipart } from './multipart.ts';
 import { parsePairs } from './query.ts';
@@ -28,16 +28,7 @@ export const DEFAULT_FORM_LIMITS: FormLimits = Object.freeze({
 
 /** Form limits with some entries replaced; bad values throw `ERR_INVALID_OPTION`. */
 export function resolveFormLimits(overrides: Partial<FormLimits> = {}): FormLimits {
-  const resolved: Record<string, number> = { ...DEFAULT_FORM_LIMITS };
-  for (const [name, value] of Object.entries(overrides)) {
-    if (!(name in DEFAULT_FORM_LIMITS)) throw new SignwireError('ERR_INVALID_OPTION', `unknown form limit "${name}"`);
-    if (value === undefined) continue;
-    if (!Number.isSafeInteger(value) || value < 0) {
-      throw new SignwireError('ERR_INVALID_OPTION', `form limit "${name}" must be a non-negative integer, got ${String(value)}`);
-    }
-    resolved[name] = value;
-  }
-  return Object.freeze(resolved) as unknown as FormLimits;
+  return resolveIntegerOptions(DEFAULT_FORM_LIMITS, overrides, 'form limit');
 }
 
 interface FormSource {

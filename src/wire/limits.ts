@@ -4,7 +4,7 @@
  * table, with reasons, is in docs/limits.md. Options are validated here, at
  * the boundary, so the rest of the server can trust them.
  */
-import { SignwireError } from '../errors.ts';
+import { resolveIntegerOptions } from '../options.ts';
 
 export interface Limits {
   /** Longest request-target, in bytes. Past it: 414 URI Too Long. */
@@ -59,16 +59,5 @@ export const DEFAULT_LIMITS: Limits = Object.freeze({
 
 /** Limits with some entries replaced; unknown names and bad values throw `ERR_INVALID_OPTION`. */
 export function resolveLimits(overrides: Partial<Limits> = {}): Limits {
-  const resolved: Record<string, number> = { ...DEFAULT_LIMITS };
-  for (const [name, value] of Object.entries(overrides)) {
-    if (!(name in DEFAULT_LIMITS)) {
-      throw new SignwireError('ERR_INVALID_OPTION', `unknown limit "${name}"`);
-    }
-    if (value === undefined) continue;
-    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
-      throw new SignwireError('ERR_INVALID_OPTION', `limit "${name}" must be a non-negative integer, got ${String(value)}`);
-    }
-    resolved[name] = value;
-  }
-  return Object.freeze(resolved) as unknown as Limits;
+  return resolveIntegerOptions(DEFAULT_LIMITS, overrides, 'limit');
 }
