@@ -109,11 +109,19 @@ export function serializeComponentIdentifier(component: ComponentIdentifier): st
 export function checkCoveredComponents(components: readonly ComponentIdentifier[]): void {
   const seen = new Set<string>();
   for (const component of components) {
-    const params = Object.entries(component.params ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
-    const key = JSON.stringify([component.name, params]);
+    const key = identityKey(component);
     if (seen.has(key)) throw malformed(`${serializeComponentIdentifier(component)} is covered twice`);
     seen.add(key);
   }
+}
+
+/** A key equal for the same identifier, whatever the order of its parameters. */
+function identityKey(component: ComponentIdentifier): string {
+  const params = component.params;
+  if (params === undefined) return component.name;
+  const names = Object.keys(params);
+  if (names.length === 0) return component.name;
+  return JSON.stringify([component.name, names.sort().map((name) => [name, params[name as keyof ComponentParams]])]);
 }
 
 /* §2.3: "The component identifier MUST NOT be enumerated within the set of covered components" (for @signature-params) */
@@ -140,13 +148,18 @@ function checkDerived(name: string, keys: readonly string[]): void {
 }
 
 function checkField(name: string, keys: readonly string[]): void {
-  if (name.length === 0 || ![...name].every(isTchar) || name !== name.toLowerCase()) {
+  if (name.length === 0 || !isLowerToken(name)) {
     throw malformed(`${JSON.stringify(name)} is not a lowercase field name`);
   }
   for (const key of keys) if (!FIELD_PARAMS.has(key)) throw malformed(`parameter "${key}" does not apply to the field "${name}"`);
   if (keys.includes('bs') && (keys.includes('sf') || keys.includes('key'))) {
     throw malformed(`"${name}": "bs" cannot be combined with "sf" or "key"`);
   }
+}
+
+function isLowerToken(name: string): boolean {
+  for (const char of name) if (!isTchar(char) || (char >= 'A' && char <= 'Z')) return false;
+  return true;
 }
 
 function malformed(message: string): SignatureError {

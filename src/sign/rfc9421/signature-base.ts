@@ -20,7 +20,8 @@ import { SignatureError } from '../errors.ts';
 import { checkCoveredComponents, serializeComponentIdentifier, toComponent, type ComponentInput } from './component-identifier.ts';
 import { componentValue, type ComponentOptions } from './components.ts';
 import type { HttpMessage } from './message.ts';
-import { serializeSignatureParams, type SignatureParams } from './signature-params.ts';
+import { serializeParameters } from '../structured-fields/index.ts';
+import { signatureParamsToParameters, type SignatureParams } from './signature-params.ts';
 
 /**
  * The signature base of `message` for these covered components and
@@ -42,9 +43,11 @@ export function signatureBase(
 ): string {
   const covered = components.map(toComponent);
   checkCoveredComponents(covered);
-  const lines = covered.map((component) => `${serializeComponentIdentifier(component)}: ${componentValue(message, component, options)}`);
-  lines.push(`"@signature-params": ${serializeSignatureParams(covered, params)}`);
-  return lines.join('\n');
+  // Each identifier is serialized once: for its line, and in the inner list of @signature-params (§2.3).
+  const identifiers = covered.map(serializeComponentIdentifier);
+  let base = '';
+  for (let i = 0; i < covered.length; i++) base += `${identifiers[i]}: ${componentValue(message, covered[i]!, options)}\n`;
+  return `${base}"@signature-params": (${identifiers.join(' ')})${serializeParameters(signatureParamsToParameters(params))}`;
 }
 
 /**
@@ -56,11 +59,9 @@ export function signatureBase(
  * ALGORITHMS['hmac-sha256'].sign(secret, signatureBaseBytes(base));
  */
 export function signatureBaseBytes(base: string): Uint8Array {
-  const bytes = new Uint8Array(base.length);
-  for (let i = 0; i < base.length; i += 1) {
-    const code = base.charCodeAt(i);
-    if (code > 0x7f) throw new SignatureError('ERR_SIG_COMPONENTS', 'the signature base holds a non-ASCII character');
-    bytes[i] = code;
-  }
-  return bytes;
+  if (NON_ASCII.test(base)) throw new SignatureError('ERR_SIG_COMPONENTS', 'the signature base holds a non-ASCII character');
+  return ASCII.encode(base); // for ASCII, UTF-8 is one byte per character
 }
+
+const NON_ASCII = /[^\x00-\x7f]/;
+const ASCII = new TextEncoder();
