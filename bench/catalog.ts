@@ -12,6 +12,8 @@ export interface ServerEntry {
   readonly label: string;
   /** File under bench/servers/. It prints `listening PORT` once bound (see servers/control.mjs). */
   readonly file: string;
+  /** It verifies signatures: a `signed` check also expects it to refuse the request unsigned (401). */
+  readonly verifiesSignatures?: boolean;
 }
 
 /** The request the harness sends each server once before measuring it, and the answer it must give. */
@@ -19,10 +21,25 @@ export interface Check {
   /** Default GET; a POST sends `body` with `Content-Type: application/json`. */
   readonly method?: 'GET' | 'POST';
   readonly body?: string;
+  /** Sign the POST as the scenario's presigned requests are, with a fresh nonce (see signed-requests.ts). */
+  readonly signed?: boolean;
+  /** The answer's status; default 200. */
+  readonly status?: number;
   /** Media type of the answer (its Content-Type without parameters). */
   readonly type: string;
-  /** The answer's body, byte for byte, with status 200. */
+  /** The answer's body, byte for byte. */
   readonly response: string;
+}
+
+/** Requests signed before the runs, as wrk's Lua cannot sign (see signed-requests.ts). */
+export interface Presigned {
+  /** The body of every request (one line), sent with `Content-Type: application/json`. */
+  readonly body: string;
+  /**
+   * Requests signed per second of wrk run: more than the fastest server
+   * answers, as a server that verifies signatures refuses a repeated nonce.
+   */
+  readonly rate: number;
 }
 
 export interface Scenario {
@@ -39,6 +56,8 @@ export interface Scenario {
   /** wrk Lua script under bench/scripts/, and the arguments after `--`. */
   readonly script?: string;
   readonly scriptArgs?: readonly string[];
+  /** POSTs signed ahead of each run: the script is given their file as its one argument, instead of `scriptArgs`. */
+  readonly presigned?: Presigned;
   readonly check: Check;
   /** Goals for the subject, as `server name → minimum ratio`; printed for information only. */
   readonly targets: Readonly<Record<string, number>>;
@@ -51,12 +70,29 @@ export const SERVERS: readonly ServerEntry[] = [
   { name: 'hono', label: 'Hono (node-server)', file: 'hono.mjs' },
   { name: 'node-http', label: 'node:http', file: 'node-http.mjs' },
   { name: 'raw-net', label: 'raw net (ceiling)', file: 'raw-net.mjs' },
+  { name: 'signwire-signed', label: 'signwire App signed', file: 'signwire-signed.mjs', verifiesSignatures: true },
+  { name: 'fastify-signed', label: 'Fastify signed', file: 'fastify-signed.mjs', verifiesSignatures: true },
 ];
 
 const HELLO: Check = { type: 'text/plain', response: 'Hello, World!' };
 
 /** What the post-echo check sends: nesting, every JSON type, non-ASCII text (wrk's body is post-json.lua's). */
 const ECHO_SAMPLE = '{"id":7,"ok":true,"none":null,"price":19.5,"tags":["a","b"],"customer":{"name":"Zoë","city":"Zürich"}}';
+
+/**
+ * The JSON object post-json.lua sends, in the same bytes: an order with a
+ * customer and ten line items, padded with a note to exactly `size` bytes.
+ */
+function order(size: number): string {
+  const item = (i: number): string => `{"sku":"sku-${String(i).padStart(4, '0')}","name":"Item number ${i}","qty":${(i % 5) + 1},"price":${199 * i}}`;
+  const items = Array.from({ length: 10 }, (_, i) => item(i + 1));
+  const head =
+    '{"id":"ord_7f3a9c","type":"order.created","created":"2026-11-23T20:00:00Z",' +
+    '"customer":{"id":"cus_0042","name":"Ada Lovelace","email":"ada@example.com","vip":true},' +
+    `"items":[${items.join(',')}],"note":"`;
+  const tail = '"}';
+  return head + 'n'.repeat(size - head.length - tail.length) + tail;
+}
 
 export const SCENARIOS: readonly Scenario[] = [
   {
@@ -112,6 +148,19 @@ export const SCENARIOS: readonly Scenario[] = [
     scriptArgs: ['1024'],
     check: { method: 'POST', body: ECHO_SAMPLE, type: 'application/json', response: ECHO_SAMPLE },
     targets: { fastify: 2 },
+  },
+  {
+    name: 'signed-post',
+    label: 'POST /orders of a 1 KiB JSON body signed with hmac-sha256, echoed back with 201, keep-alive',
+    subject: 'signwire-signed',
+    servers: ['signwire-app', 'fastify-signed'],
+    path: '/orders',
+    connections: 50,
+    script: 'signed-post.lua',
+    // A signed server does more than the unsigned App with the same requests, which answers about 16 000/s here.
+    presigned: { body: order(1024), rate: 20_000 },
+    check: { method: 'POST', body: ECHO_SAMPLE, signed: true, status: 201, type: 'application/json', response: ECHO_SAMPLE },
+    targets: { 'signwire-app': 0.6, 'fastify-signed': 3 },
   },
 ];
 

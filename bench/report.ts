@@ -55,7 +55,8 @@ const sum = (runs: readonly Measurement[], pick: (r: WrkResult) => number): numb
   runs.reduce((total, m) => total + pick(m.wrk), 0);
 
 export function printScenario(scenario: Scenario, runs: Runs, opts: { rounds: number; duration: number }): void {
-  const { name, label, path, connections, script, scriptArgs = [] } = scenario;
+  const { name, label, path, connections, script, presigned } = scenario;
+  const scriptArgs = presigned === undefined ? (scenario.scriptArgs ?? []) : ['FILE'];
   const [flags, args] = script === undefined ? ['', ''] : [` -s ${script}`, ` -- ${scriptArgs.join(' ')}`];
   const wrk = `wrk -t1 -c${connections}${flags} http://127.0.0.1:PORT${path}${args}`;
   console.log(`\n${label} [${name}]: ${wrk}, ${opts.rounds} × ${opts.duration} s`);

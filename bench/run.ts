@@ -20,6 +20,7 @@ import { startServer } from './child.ts';
 import { measureIdleMemory, type IdleMemoryResult } from './idle-memory.ts';
 import { schedTimes } from './proc.ts';
 import { printIdleMemory, printScenario, printSummary, type Measurement, type Runs } from './report.ts';
+import { SignedRequests, type SignedFiles } from './signed-requests.ts';
 import { runWrk, type WrkResult } from './wrk.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -88,22 +89,31 @@ function warnIfBusy(): void {
 }
 
 /** A non-2xx answer means the server is not doing what the scenario measures: stop, loudly. */
-function requireSuccess(server: ServerEntry, scenario: Scenario, wrk: WrkResult, run: string): WrkResult {
+function requireSuccess(server: ServerEntry, scenario: Scenario, wrk: WrkResult, run: string, seconds: number): WrkResult {
   if (wrk.non2xx === 0) return wrk;
+  const signed = scenario.presigned === undefined ? 0 : scenario.presigned.rate * seconds;
+  const replays = wrk.requests > signed && signed > 0
+    ? ` (wrk sent more than the ${signed} requests signed for the run, so nonces repeated: raise presigned.rate in bench/catalog.ts)`
+    : '';
   throw new Error(
     `${server.label} gave ${wrk.non2xx} non-2xx answers of ${wrk.requests} to ${scenario.path} in the ${run} ` +
-      `run of scenario ${scenario.name}; fix the server or the scenario`,
+      `run of scenario ${scenario.name}; fix the server or the scenario${replays}`,
   );
 }
 
-/** One measurement: a fresh server, its answer checked, a warm-up run, the measured run, the server's CPU time in it. */
-async function measure(server: ServerEntry, scenario: Scenario, duration: number, warmup: number) {
+/**
+ * One measurement: a fresh server, its answer checked, a warm-up run, the
+ * measured run, the server's CPU time in it. With `signed` files, each run
+ * sends its own file of presigned requests.
+ */
+async function measure(server: ServerEntry, scenario: Scenario, duration: number, warmup: number, signed?: SignedFiles) {
   const { child, port } = await startServer(server);
   try {
     await checkAnswer(scenario, server, port);
-    const warm = requireSuccess(server, scenario, await runWrk(scenario, port, warmup), 'warm-up');
+    const [warmArgs, measuredArgs] = signed === undefined ? [] : [[signed.warmup], [signed.measured]];
+    const warm = requireSuccess(server, scenario, await runWrk(scenario, port, warmup, warmArgs), 'warm-up', warmup);
     const [before, start] = [await schedTimes(child.pid), performance.now()];
-    const wrk = requireSuccess(server, scenario, await runWrk(scenario, port, duration), 'measured');
+    const wrk = requireSuccess(server, scenario, await runWrk(scenario, port, duration, measuredArgs), 'measured', duration);
     const [after, seconds] = [await schedTimes(child.pid), (performance.now() - start) / 1000];
     const cpuShare = (after.cpuS - before.cpuS) / seconds;
     return { warm, result: { wrk, cpuShare, waitShare: (after.waitS - before.waitS) / seconds } };
@@ -118,7 +128,20 @@ function logRun(progress: string, scenario: Scenario, server: ServerEntry, run: 
   const percent = (share: number): string => `${Math.round(share * 100)} %`.padStart(5);
   const cpu = `server CPU ${percent(run.cpuShare)}, waited ${percent(run.waitShare)}`;
   const errors = wrk.socketErrors > 0 ? `  ${wrk.socketErrorLine}` : '';
-  console.log(`${progress}  ${scenario.name.padEnd(10)} ${server.label.padEnd(18)} ${rate} req/s, ${cpu}${errors}`);
+  console.log(`${progress}  ${scenario.name.padEnd(11)} ${server.label.padEnd(19)} ${rate} req/s, ${cpu}${errors}`);
+}
+
+/** The signed requests of each scenario that has them; their files are removed when the harness exits. */
+function presignedRequests(scenarios: readonly Scenario[]): Map<string, SignedRequests> {
+  const signed = new Map<string, SignedRequests>();
+  for (const { name, path, presigned } of scenarios) {
+    if (presigned !== undefined) signed.set(name, new SignedRequests(name, path, presigned));
+  }
+  if (signed.size > 0) {
+    process.once('exit', () => signed.forEach((requests) => requests.dispose()));
+    process.once('SIGINT', () => process.exit(130));
+  }
+  return signed;
 }
 
 async function throughput(opts: ReturnType<typeof options>): Promise<Map<string, Runs>> {
@@ -126,13 +149,15 @@ async function throughput(opts: ReturnType<typeof options>): Promise<Map<string,
   const runs = new Map(opts.scenarios.map((s) => [s.name, new Map(lineup.get(s.name)!.map((v) => [v.name, [] as Measurement[]]))]));
   const warmErrors = new Map<string, number>();
   const total = opts.rounds * [...lineup.values()].reduce((sum, servers) => sum + servers.length, 0);
+  const signed = presignedRequests(opts.scenarios);
   let done = 0;
   for (let round = 0; round < opts.rounds; round++) {
     for (const scenario of opts.scenarios) {
       const servers = lineup.get(scenario.name)!;
       const order = servers.map((_, i) => servers[(i + round) % servers.length]!);
       for (const server of order) {
-        const { warm, result } = await measure(server, scenario, opts.duration, opts.warmup);
+        const files = await signed.get(scenario.name)?.files(opts.warmup, opts.duration);
+        const { warm, result } = await measure(server, scenario, opts.duration, opts.warmup, files);
         runs.get(scenario.name)!.get(server.name)!.push(result);
         warmErrors.set(server.name, (warmErrors.get(server.name) ?? 0) + warm.socketErrors);
         logRun(`[${String(++done).padStart(String(total).length)}/${total}] round ${round + 1}`, scenario, server, result);

@@ -21,14 +21,14 @@ export interface WrkResult {
   readonly socketErrorLine: string;
 }
 
-/** One wrk run of `scenario` against 127.0.0.1:port; bounded to the duration plus 15 s. */
-export async function runWrk(scenario: Scenario, port: number, durationS: number): Promise<WrkResult> {
+/** One wrk run of `scenario` against 127.0.0.1:port, its script given `scriptArgs`; bounded to the duration plus 15 s. */
+export async function runWrk(scenario: Scenario, port: number, durationS: number, scriptArgs = scenario.scriptArgs): Promise<WrkResult> {
   const args = ['-t1', `-c${scenario.connections}`, `-d${durationS}s`];
   if (scenario.script !== undefined) {
     args.push('-s', fileURLToPath(new URL(`./scripts/${scenario.script}`, import.meta.url)));
   }
   args.push(`http://127.0.0.1:${port}${scenario.path}`);
-  if (scenario.scriptArgs !== undefined) args.push('--', ...scenario.scriptArgs);
+  if (scriptArgs !== undefined) args.push('--', ...scriptArgs);
   const [command, ...argv] = pinned(CLIENT_CPU, 'wrk', args);
   const { stdout } = await run(command!, argv, { timeout: (durationS + 15) * 1000, killSignal: 'SIGKILL' });
   return parseWrk(stdout);
