@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { signRequest, type ClientAlgorithm, type SignRequestOptions } from '../../src/client/index.ts';
 import type { AlgorithmName } from '../../src/sign/rfc9421/algorithms.ts';
@@ -82,7 +82,9 @@ describe('signRequest verifies with the server verifier', () => {
 });
 
 describe('RFC 9421 vectors and parameters', () => {
-  test('B.2.5 (hmac-sha256): the same inputs reproduce the signature byte for byte', async () => {
+  const absent = existsSync(VECTORS) ? false : '../shared/vectors/rfc9421 is absent (a clone without ../shared)';
+  if (absent) console.log(`RFC 9421 B.2.5 skipped: ${absent}`);
+  test('B.2.5 (hmac-sha256): the same inputs reproduce the signature byte for byte', { skip: absent }, async () => {
     const vectors = JSON.parse(readFileSync(new URL('vectors.json', VECTORS), 'utf8')) as {
       request: { headers: Array<[string, string]> };
       cases: Array<{ section: string; 'signature-input': string; signature: string }>;
