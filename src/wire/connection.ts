@@ -16,6 +16,7 @@ import { ParseError } from './errors.ts';
 import type { Limits } from './limits.ts';
 import { BODY, END, HEAD, NEED_MORE, RequestParser } from './parser.ts';
 import { WireRequest, type BodyFlow, type PeerInfo } from './request.ts';
+import { OutputBatch } from './output-batch.ts';
 import { WireResponse, type ResponseSink } from './response.ts';
 import { CONTINUE_RESPONSE, errorResponse } from './writer.ts';
 
@@ -66,10 +67,7 @@ export class Connection implements BodyFlow, ResponseSink {
   #pumping = false;
   /** Requests started in the current pump; from the second on, responses are corked into one write. */
   #batch = 0;
-  #corked = false;
-  /** UTF-8 text written while corked, sent as one string when the batch is flushed. */
-  #text = '';
-  #uncorkScheduled = false;
+  readonly #out: OutputBatch;
   #paused = false;
   #drainWaiters: Array<() => void> = [];
 
@@ -78,6 +76,7 @@ export class Connection implements BodyFlow, ResponseSink {
     this.#host = host;
     this.#limits = host.limits;
     this.#parser = new RequestParser(host.limits);
+    this.#out = new OutputBatch(socket);
     this.#peer = {
       remoteAddress: socket.remoteAddress,
       remotePort: socket.remotePort,
@@ -148,7 +147,7 @@ export class Connection implements BodyFlow, ResponseSink {
     const head = this.#parser.head!;
     this.#requests++;
     // Pipelined requests (more bytes behind this one, or a second request in this batch): cork.
-    if (this.#batch++ > 0 || this.#parser.buffered > 0) this.#cork();
+    if (this.#batch++ > 0 || this.#parser.buffered > 0) this.#out.cork();
     const req = new WireRequest(head, this.#peer, this);
     const res = new WireResponse(this, head.method === 'HEAD', head.minorVersion === 0);
     this.#req = req;
@@ -219,12 +218,7 @@ export class Connection implements BodyFlow, ResponseSink {
 
   write(data: string | Uint8Array, encoding?: BufferEncoding): boolean {
     if (this.#phase === CLOSED) return false;
-    if (this.#corked && typeof data === 'string' && (encoding === undefined || encoding === 'utf8')) {
-      this.#text += data; // answers to a pipelined batch leave in one write
-      return true;
-    }
-    this.#flushText();
-    return encoding === undefined ? this.#socket.write(data) : this.#socket.write(data, encoding);
+    return this.#out.write(data, encoding);
   }
 
   keepAliveAllowed(): boolean {
@@ -381,7 +375,7 @@ export class Connection implements BodyFlow, ResponseSink {
     if (this.#phase >= LINGER) return;
     // The linger clock starts once our last byte has left: a slow reader still gets the whole response.
     this.#enter(LINGER, 0);
-    this.#flush(); // even mid-batch: nothing may be written after end()
+    this.#out.flush(); // even mid-batch: nothing may be written after end()
     this.#socket.end(() => {
       if (this.#phase === LINGER) this.deadline = this.#host.now + this.#limits.lingerMs;
     });
@@ -428,42 +422,12 @@ export class Connection implements BodyFlow, ResponseSink {
     else if (this.deadline === 0 && timeoutMs > 0) this.deadline = this.#host.now + timeoutMs;
   }
 
-  /** Responses to pipelined requests processed in one batch leave in one write. */
-  #cork(): void {
-    if (this.#corked) return;
-    this.#corked = true;
-    this.#socket.cork();
-  }
-
+  /** Ends the output batch, unless a pump is running or a handler still has to answer (then soon). */
   #uncork(): void {
-    if (!this.#corked || this.#pumping) return;
+    if (!this.#out.corked || this.#pumping) return;
     const res = this.#res;
-    if (res !== undefined && !res.finished && this.#phase < LINGER) {
-      // A handler is still running: flush at the end of this turn of the event loop.
-      if (!this.#uncorkScheduled) {
-        this.#uncorkScheduled = true;
-        setImmediate(() => {
-          this.#uncorkScheduled = false;
-          this.#flush();
-        });
-      }
-      return;
-    }
-    this.#flush();
-  }
-
-  #flushText(): void {
-    if (this.#text === '') return;
-    const text = this.#text;
-    this.#text = '';
-    this.#socket.write(text);
-  }
-
-  #flush(): void {
-    if (!this.#corked) return;
-    this.#flushText();
-    this.#corked = false;
-    this.#socket.uncork();
+    if (res !== undefined && !res.finished && this.#phase < LINGER) this.#out.flushSoon();
+    else this.#out.flush();
   }
 }
 
