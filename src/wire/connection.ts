@@ -99,10 +99,6 @@ export class Connection implements BodyFlow, ResponseSink {
     return this.#host.dateLine;
   }
 
-  /** True when no request is in progress and no byte of the next one has arrived. */
-  get idle(): boolean {
-    return this.#phase === IDLE;
-  }
 
   // ── input ──────────────────────────────────────────────────────────────
 
