@@ -12,10 +12,17 @@ export type KeyConfig =
   | { readonly alg: 'hmac-sha256'; readonly secret: string | Uint8Array }
   | { readonly alg: AsymmetricAlgorithm; readonly publicKey: string | KeyObject };
 
+/**
+ * What a user may write for a key: a `KeyConfig`, or just `{ secret }` for a
+ * shared secret (an AWS secret access key, a webhook secret), which is read
+ * as `{ alg: 'hmac-sha256', secret }`.
+ */
+export type KeyInput = KeyConfig | { readonly secret: string | Uint8Array };
+
 /** Something that finds a key by id. */
 export interface KeyStore {
-  get(keyId: string): Promise<KeyConfig | undefined> | KeyConfig | undefined;
+  get(keyId: string): Promise<KeyInput | undefined> | KeyInput | undefined;
 }
 
 /** The `keys` option: a map of id → key, a `KeyStore`, or a lookup function. */
-export type KeySource = Readonly<Record<string, KeyConfig>> | KeyStore | ((keyId: string) => Promise<KeyConfig | undefined> | KeyConfig | undefined);
+export type KeySource = Readonly<Record<string, KeyInput>> | KeyStore | ((keyId: string) => Promise<KeyInput | undefined> | KeyInput | undefined);

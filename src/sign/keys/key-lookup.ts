@@ -4,7 +4,7 @@
  * returns is validated on first use and cached per key id for maps only.
  */
 import { SignwireError } from '../../errors.ts';
-import type { KeyConfig, KeySource } from './key-config.ts';
+import type { KeyConfig, KeyInput, KeySource } from './key-config.ts';
 import { validateKey } from './validate-key.ts';
 
 export type KeyLookup = (keyId: string) => Promise<KeyConfig | undefined>;
@@ -16,7 +16,7 @@ export function keyLookup(source: KeySource | undefined): KeyLookup {
   }
   // Anything with a get() function is a store (a key entry is never a function, so a map cannot be mistaken).
   if (typeof source === 'object' && source !== null && typeof (source as { get?: unknown }).get === 'function') {
-    const store = source as { get(keyId: string): Promise<KeyConfig | undefined> | KeyConfig | undefined };
+    const store = source as { get(keyId: string): Promise<KeyInput | undefined> | KeyInput | undefined };
     return async (keyId) => checked(keyId, await store.get(keyId));
   }
   if (typeof source === 'object' && source !== null) {
@@ -28,9 +28,9 @@ export function keyLookup(source: KeySource | undefined): KeyLookup {
 }
 
 /** Validated entries by the object a store returned, so a PEM is parsed once, not per request. */
-const validated = new WeakMap<KeyConfig, KeyConfig>();
+const validated = new WeakMap<KeyInput, KeyConfig>();
 
-function checked(keyId: string, entry: KeyConfig | undefined): KeyConfig | undefined {
+function checked(keyId: string, entry: KeyInput | undefined): KeyConfig | undefined {
   if (entry === undefined) return undefined;
   let key = validated.get(entry);
   if (key === undefined) {

@@ -19,9 +19,9 @@ const KEY_TYPES: Readonly<Record<AsymmetricAlgorithm, { type: string; curve?: st
 /** Checks a key entry and returns it with any PEM parsed; throws `ERR_INVALID_KEY` naming `keyId`. */
 export function validateKey(keyId: string, value: unknown): KeyConfig {
   const bad = (why: string): SignwireError => new SignwireError('ERR_INVALID_KEY', `key "${keyId}": ${why}`);
-  if (typeof value !== 'object' || value === null) throw bad('must be an object with "alg"');
+  if (typeof value !== 'object' || value === null) throw bad('must be an object with "alg" (or just "secret")');
   const entry = value as Record<string, unknown>;
-  const alg = entry['alg'];
+  const alg = entry['alg'] ?? ('secret' in entry ? 'hmac-sha256' : undefined);
   if (alg === 'hmac-sha256') {
     const secret = entry['secret'];
     if (typeof secret === 'string' ? secret.length === 0 : !(secret instanceof Uint8Array) || secret.length === 0) {
