@@ -18,7 +18,7 @@
  * algorithm throws `ERR_INVALID_KEY`; a signature that does not verify is
  * `false`, never an exception.
  */
-import { constants, createHmac, createPrivateKey, createPublicKey, sign, timingSafeEqual, verify, KeyObject } from 'node:crypto';
+import { constants, createHmac, createPrivateKey, createPublicKey, createSecretKey, sign, timingSafeEqual, verify, KeyObject } from 'node:crypto';
 import { SignwireError } from '../../errors.ts';
 import type { KeyConfig } from '../keys/key-config.ts';
 
@@ -130,9 +130,28 @@ function secretKey(name: AlgorithmName, key: AlgorithmKey): Uint8Array | KeyObje
     if (key.type !== 'secret') throw invalidKey(name, 'needs a secret key');
     return key;
   }
-  const bytes = typeof key === 'string' ? new TextEncoder().encode(key) : key;
-  if (!(bytes instanceof Uint8Array) || bytes.length === 0) throw invalidKey(name, 'needs a non-empty secret');
-  return bytes;
+  if (typeof key === 'string') return secretKeyOfString(name, key);
+  if (!(key instanceof Uint8Array) || key.length === 0) throw invalidKey(name, 'needs a non-empty secret');
+  return key;
+}
+
+/*
+ * A string secret as a secret KeyObject, made once: HMAC with a KeyObject
+ * skips encoding and copying the secret on every request. Bounded: when
+ * full the cache is emptied (it only ever holds configured secrets).
+ */
+const STRING_SECRETS = new Map<string, KeyObject>();
+const MAX_STRING_SECRETS = 1024;
+
+function secretKeyOfString(name: AlgorithmName, secret: string): KeyObject {
+  let key = STRING_SECRETS.get(secret);
+  if (key === undefined) {
+    if (secret.length === 0) throw invalidKey(name, 'needs a non-empty secret');
+    key = createSecretKey(new TextEncoder().encode(secret));
+    if (STRING_SECRETS.size >= MAX_STRING_SECRETS) STRING_SECRETS.clear();
+    STRING_SECRETS.set(secret, key);
+  }
+  return key;
 }
 
 /** The private key (for signing) or public key (for verifying), checked against the algorithm. */

@@ -50,15 +50,34 @@ const FIELD_PARAMS = new Set(['sf', 'key', 'bs', 'req', 'tr']);
  * that is not lowercase, or parameters that do not apply.
  *
  * @example
- * toComponent('@method'); // { name: '@method', params: {} }
+ * toComponent('@method'); // { name: '@method', params: {} }, frozen
  */
 export function toComponent(input: ComponentInput): ComponentIdentifier {
+  if (typeof input === 'object' && CHECKED.has(input)) return input;
   if (typeof input === 'string') input = { name: input };
   const defined = Object.entries(input.params ?? {}).filter(([, value]) => value !== undefined);
-  const component = { name: input.name, params: Object.fromEntries(defined) as ComponentParams };
+  const params = Object.freeze(Object.fromEntries(defined) as ComponentParams);
+  const component = Object.freeze({ name: input.name, params });
   checkComponent(component);
+  CHECKED.add(component);
   return component;
 }
+
+/*
+ * Checked identifiers are frozen and remembered, so an identifier checked
+ * once (when Signature-Input is parsed) is not checked again when the
+ * signature base is built, and its serialisation is computed once.
+ */
+const CHECKED = new WeakSet<ComponentIdentifier>();
+const SERIALIZED = new WeakMap<ComponentIdentifier, string>();
+
+/*
+ * Identifiers without parameters, by name: most requests cover the same few
+ * components, so parsing them yields the same checked objects. Bounded: when
+ * full it is emptied, which costs only the checks it saved.
+ */
+const BARE = new Map<string, ComponentIdentifier>();
+const MAX_BARE = 256;
 
 /**
  * A component identifier from an item of a Signature-Input inner list.
@@ -69,12 +88,23 @@ export function toComponent(input: ComponentInput): ComponentIdentifier {
  */
 export function componentFromItem(item: Item): ComponentIdentifier {
   if (typeof item.value !== 'string') throw malformed('a covered component must be a string');
+  if (item.params.size === 0) return bareComponent(item.value);
   const params: Record<string, string | true> = {};
   for (const [key, value] of item.params) {
     if (value !== true && typeof value !== 'string') throw malformed(`parameter "${key}" of "${item.value}" has the wrong type`);
     params[key] = value;
   }
   return toComponent({ name: item.value, params });
+}
+
+function bareComponent(name: string): ComponentIdentifier {
+  let component = BARE.get(name);
+  if (component === undefined) {
+    component = toComponent(name);
+    if (BARE.size >= MAX_BARE) BARE.clear();
+    BARE.set(name, component);
+  }
+  return component;
 }
 
 /**
@@ -94,7 +124,12 @@ export function componentItem(component: ComponentIdentifier): Item {
  * serializeComponentIdentifier({ name: '@query-param', params: { name: 'Pet' } }); // '"@query-param";name="Pet"'
  */
 export function serializeComponentIdentifier(component: ComponentIdentifier): string {
-  return serializeItem(componentItem(component));
+  let text = SERIALIZED.get(component);
+  if (text === undefined) {
+    text = serializeItem(componentItem(component));
+    if (CHECKED.has(component)) SERIALIZED.set(component, text);
+  }
+  return text;
 }
 
 /**
