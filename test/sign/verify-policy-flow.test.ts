@@ -10,9 +10,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { App, createVerifier, loadKeys, verifySignature } from '../../src/index.ts';
+import { createVerifier, loadKeys, verifySignature } from '../../src/index.ts';
 import type { KeyConfig, KeySource, VerifySignatureOptions } from '../../src/index.ts';
-import { codeOf, recordingLogger } from '../helpers/app.ts';
+import { codeOf } from '../helpers/app.ts';
 import { NOW, SECRET, OTHER_SECRET, ED, EC, pem, KEYS, message, sign, alter, ORDER, LIST, appWith, send, assertRefused, expectCode, expectAccepted, spyStore, type Draft } from './verify-policy.fixture.ts';
 
 describe('success', () => {
