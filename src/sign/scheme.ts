@@ -8,7 +8,7 @@
  * signature (constant-time) → nonce claim (only once the signature is
  * valid), so that an attacker cannot burn nonces with forged requests.
  */
-import type { KeyConfig } from './keys/key-config.ts';
+import type { KeyConfig, KeySource } from './keys/key-config.ts';
 
 /** What a scheme sees of the request. */
 export interface SignedRequest {
@@ -60,6 +60,8 @@ export interface VerifiedSignature {
 
 export interface Scheme {
   readonly name: string;
+  /** The keys a scheme carries itself (a webhook's secret); used when `verifySignature` is given no `keys`. */
+  readonly keys?: KeySource;
   /** Headers for a 401 answer that tell the client what is required (e.g. Accept-Signature). */
   challenge(): Record<string, string>;
   /** Verifies `req`; resolves with what was verified, or rejects with a `SignatureError`. */

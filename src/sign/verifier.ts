@@ -2,6 +2,10 @@
  * A verifier: a scheme with its keys, nonce store, window and clock, ready to
  * check requests. `verifySignature` (the middleware) and `signwire verify`
  * (the CLI) both use it, so they cannot disagree.
+ *
+ * The keys come from the `keys` option, or from the scheme itself when it
+ * carries them (a webhook scheme built with its secret); exactly one of the
+ * two must give them.
  */
 import { SignwireError } from '../errors.ts';
 import { SignatureError } from './errors.ts';
@@ -15,8 +19,11 @@ import type { Scheme, SignedRequest, VerifiedSignature, VerifyContext } from './
 export interface VerifierOptions {
   /** `'rfc9421'` (default) or a scheme object: `classicSign({...})`, `sigv4({...})`, webhook schemes. */
   readonly scheme?: 'rfc9421' | Scheme;
-  /** The keys: a map of key id → key, a `KeyStore`, or `async (keyId) => key | undefined`. */
-  readonly keys: KeySource;
+  /**
+   * The keys: a map of key id → key, a `KeyStore`, or `async (keyId) => key | undefined`. Required, except
+   * with a scheme that carries its own secret (`stripeWebhook({ secret })`…), which must then not be given both.
+   */
+  readonly keys?: KeySource;
   /** Where nonces are claimed; default a new `MemoryNonceStore`. */
   readonly nonces?: NonceStore;
   /** Accepted clock difference in seconds, both directions; default 300. */
@@ -40,9 +47,9 @@ const DEFAULT_WINDOW_SECONDS = 300;
 
 /** Builds a verifier; options are validated here (`ERR_INVALID_OPTION`). */
 export function createVerifier(options: VerifierOptions): Verifier {
-  if (typeof options !== 'object' || options === null) throw new SignwireError('ERR_INVALID_OPTION', 'verifySignature needs an options object with "keys"');
+  if (typeof options !== 'object' || options === null) throw new SignwireError('ERR_INVALID_OPTION', 'verifySignature needs an options object such as { keys }');
   const scheme = resolveScheme(options);
-  const context = verifyContext(options);
+  const context = verifyContext(options, keySource(options, scheme));
   return { scheme, debug: context.debug, verify: (req) => scheme.verify(req, context) };
 }
 
@@ -53,7 +60,19 @@ function resolveScheme(options: VerifierOptions): Scheme {
   throw new SignwireError('ERR_INVALID_OPTION', 'verifySignature "scheme" must be "rfc9421" or a scheme object such as classicSign({...})');
 }
 
-function verifyContext(options: VerifierOptions): VerifyContext {
+/** The `keys` option, or the keys the scheme carries; never both, never neither. */
+function keySource(options: VerifierOptions, scheme: Scheme): KeySource {
+  if (options.keys !== undefined && scheme.keys !== undefined) {
+    throw new SignwireError('ERR_INVALID_OPTION', `verifySignature: the ${scheme.name} scheme already carries its secret; give either "keys" or the scheme's secret, not both`);
+  }
+  const keys = options.keys ?? scheme.keys;
+  if (keys === undefined) {
+    throw new SignwireError('ERR_INVALID_OPTION', `verifySignature needs "keys" for the ${scheme.name} scheme: a map of key id → key, a KeyStore, or a lookup function`);
+  }
+  return keys;
+}
+
+function verifyContext(options: VerifierOptions, keys: KeySource): VerifyContext {
   const windowSeconds = options.window ?? DEFAULT_WINDOW_SECONDS;
   if (typeof windowSeconds !== 'number' || !Number.isFinite(windowSeconds) || windowSeconds <= 0) {
     throw new SignwireError('ERR_INVALID_OPTION', `verifySignature "window" must be a positive number of seconds, got ${String(windowSeconds)}`);
@@ -65,7 +84,7 @@ function verifyContext(options: VerifierOptions): VerifyContext {
   // on a clock read in whole seconds (so one second more).
   const ttlMs = (2 * windowSeconds + 1) * 1000;
   return {
-    key: keyLookup(options.keys),
+    key: keyLookup(keys),
     windowSeconds,
     debug: options.debug ?? false,
     now: () => Math.floor(clock() / 1000),
