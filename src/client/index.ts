@@ -1,6 +1,7 @@
 /**
  * `signwire/client`: signs outgoing requests with the signwire profile of
- * RFC 9421 (Content-Digest, Signature-Input, Signature). It runs on
+ * RFC 9421 (Content-Digest, Signature-Input, Signature), and verifies signed
+ * responses (`verifyResponse`). It runs on
  * WebCrypto only, so it works in browsers as well as in Node; nothing it
  * imports uses `node:` modules or `Buffer` (a test walks the import graph).
  *
@@ -11,6 +12,11 @@
  */
 export { signRequest, PROFILE_COMPONENTS, type SignRequestInput, type SignRequestOptions } from './sign-request.ts';
 export { signedFetch, type SignedFetchOptions } from './signed-fetch.ts';
+export { verifyResponse, type SentRequest, type VerifiedResponse, type VerifyResponseOptions } from './verify-response.ts';
+export { RESPONSE_REQUIRED } from './required-components.ts';
+export type { ClientKeyConfig, ClientKeySource } from './response-keys.ts';
+export type { FetchResponse, ResponseInput } from './response-input.ts';
+export type { VerifyingKey } from './verifying-key.ts';
 export type { SigningKey, WebCryptoKey } from './signing-key.ts';
 export type { BodyInput, HeaderInput } from './request-input.ts';
 export type { ClientAlgorithm } from './webcrypto-algorithms.ts';

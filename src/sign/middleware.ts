@@ -4,7 +4,8 @@
  * Failures answer 401 (503 when the nonce store cannot be reached) with
  * `{ "error": { "code", "message" } }` and a header naming what is
  * required; with `debug: true`, an `ERR_SIG_INVALID` answer also carries
- * the signature base the server computed, to compare with the client's.
+ * what the server computed (the signature base; SigV4's canonical request
+ * and string to sign), to compare with the client's.
  *
  * @example
  * app.post('/orders', verifySignature({ keys: { demo: { alg: 'hmac-sha256', secret } } }), async (c) => {
@@ -14,6 +15,7 @@
  */
 import type { Middleware } from '../app/compose.ts';
 import type { Context } from '../app/context.ts';
+import type { SignatureErrorCode } from '../errors.ts';
 import { SignatureError } from './errors.ts';
 import type { Scheme, SignedRequest, VerifiedSignature } from './scheme.ts';
 import { createVerifier, type VerifierOptions } from './verifier.ts';
@@ -22,6 +24,8 @@ declare module '../app/context.ts' {
   interface ContextVariables {
     /** Set by `verifySignature` once a request's signature is verified. */
     signature: VerifiedSignature;
+    /** Set by `verifySignature` when it refuses a request: the failure code (read by the metrics middleware). */
+    signatureError: SignatureErrorCode;
   }
 }
 
@@ -36,6 +40,7 @@ export function verifySignature(options: VerifySignatureOptions): Middleware<Con
       verified = await verifier.verify(signedRequest(c));
     } catch (error) {
       if (!(error instanceof SignatureError)) throw error;
+      c.set('signatureError', error.code);
       refuse(c, error, verifier.scheme, verifier.debug);
       return;
     }
@@ -44,8 +49,13 @@ export function verifySignature(options: VerifySignatureOptions): Middleware<Con
   };
 }
 
-/** The request as schemes see it, from the app's context. */
-function signedRequest(c: Context): SignedRequest {
+/**
+ * The request as schemes see it, from the app's context (`signResponses` binds the same view with `;req`).
+ *
+ * @example
+ * await createVerifier({ keys }).verify(signedRequest(c));
+ */
+export function signedRequest(c: Context): SignedRequest {
   const req = c.req;
   return {
     method: req.method,
@@ -69,7 +79,6 @@ function headerLines(rawHeaders: readonly string[], name: string): string[] {
 
 function refuse(c: Context, error: SignatureError, scheme: Scheme, debug: boolean): void {
   for (const [name, value] of Object.entries(scheme.challenge())) c.header(name, value);
-  const body: { code: string; message: string; signatureBase?: string } = { code: error.code, message: error.message };
-  if (debug && error.signatureBase !== undefined) body.signatureBase = error.signatureBase;
-  c.json({ error: body }, error.status);
+  const debugInfo = debug ? error.debugInfo : undefined;
+  c.json({ error: { code: error.code, message: error.message, ...debugInfo } }, error.status);
 }
