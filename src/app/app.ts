@@ -22,7 +22,7 @@ import { handleError, type ErrorHandler } from './error-response.ts';
 import { resolveFormLimits, type FormLimits } from './form.ts';
 import { requestInProcess, type InProcessInit, type InProcessResponse } from './in-process.ts';
 import { accessLine, consoleLogger, type Logger } from './logger.ts';
-import { checkTrustProxy, type TrustProxy } from './proxy.ts';
+import { checkTrustProxy, type ProxyTrust, type TrustProxy } from './proxy.ts';
 import { decodePathSegment } from './query.ts';
 import { AppRequest, splitTarget } from './request.ts';
 import { respond } from './respond.ts';
@@ -36,7 +36,10 @@ export interface AppOptions {
   readonly limits?: Partial<Limits>;
   /** Limits of `c.req.form()`. */
   readonly formLimits?: Partial<FormLimits>;
-  /** Trust `Forwarded` / `X-Forwarded-*` from proxies: true for all, N for the N nearest. Default false. */
+  /**
+   * Trust `Forwarded` / `X-Forwarded-*` from proxies: true for all, N for the N nearest, or a list of the
+   * proxies' addresses, CIDR ranges and names (`['loopback', '10.0.0.0/8']`). Default false. See proxy.ts.
+   */
   readonly trustProxy?: TrustProxy;
   /** Where access lines and errors go. Default: errors to stderr, no access log. */
   readonly logger?: Logger;
@@ -44,6 +47,8 @@ export interface AppOptions {
 
 interface Route {
   readonly handlers: readonly Handler[];
+  /** The pattern as registered, with the prefix of a mounted sub-app ("/v1/users/:id"). */
+  readonly pattern: string;
 }
 
 interface Found {
@@ -68,7 +73,7 @@ export class App {
   readonly #middleware: Scoped[] = [];
   readonly #limits: Limits;
   readonly #formLimits: FormLimits;
-  readonly #trustProxy: TrustProxy;
+  readonly #trustProxy: ProxyTrust;
   readonly #logger: Logger;
   #onError: ErrorHandler | undefined;
   #notFound: NotFoundHandler | undefined;
@@ -179,9 +184,10 @@ export class App {
     return server.listen(options);
   }
 
-  #add(method: string, pattern: string, route: Route): void {
-    this.#router.add(method, pattern, route);
-    this.#routes.push({ method, pattern, route });
+  #add(method: string, pattern: string, route: Pick<Route, 'handlers'>): void {
+    const mounted: Route = { handlers: route.handlers, pattern };
+    this.#router.add(method, pattern, mounted);
+    this.#routes.push({ method, pattern, route: mounted });
   }
 
   #dispatch(req: WireRequest, res: WireResponse): unknown {
@@ -198,6 +204,7 @@ export class App {
       failure = { error };
     }
     const c = new Context(new AppRequest(req, target, found?.params ?? NO_PARAMS, this.#trustProxy, this.#formLimits), res);
+    if (found !== undefined) c.req.routePath = found.route.pattern;
     let pending: Promise<void> | undefined;
     try {
       pending = failure === undefined ? compose(this.#chain(path, found?.route, c), c) : this.#fail(c, failure.error);

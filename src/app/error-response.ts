@@ -62,8 +62,13 @@ function defaultAnswer(c: Context, http: HttpError): void {
 
 const INTERNAL = new HttpError(500, 'Internal Server Error', { code: 'ERR_INTERNAL', expose: false });
 
-/** Errors the app layer understands keep their status; everything else is a 500. */
-function toHttpError(error: unknown): HttpError {
+/**
+ * Errors the app layer understands keep their status; everything else is a 500.
+ *
+ * @example
+ * toHttpError(new Error('boom')).status; // 500
+ */
+export function toHttpError(error: unknown): HttpError {
   if (error instanceof HttpError) return error;
   if (error instanceof SignwireError && 'status' in error && typeof error.status === 'number' && error.status >= 400 && error.status < 600) {
     return new HttpError(error.status, error.message, { code: error.code });

@@ -12,3 +12,4 @@ export type { TrustProxy } from './proxy.ts';
 export type { InProcessInit, InProcessResponse } from './in-process.ts';
 export { compress, type CompressOptions, type CompressEncoding } from './compress.ts';
 export { serveStatic, type FileOptions, type StaticOptions } from './static.ts';
+export * from './metrics/index.ts';

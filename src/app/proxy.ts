@@ -1,21 +1,42 @@
 /**
- * What a trusted reverse proxy tells us about the original request: the
+ * What trusted reverse proxies tell us about the original request: the
  * client address, host and scheme, from `Forwarded` (RFC 7239) or the
  * de-facto `X-Forwarded-For / -Host / -Proto`. Used only when the app is
  * created with `trustProxy`; otherwise anyone could claim any address.
  *
- * `trustProxy: true` trusts every proxy in front (the client is the first
- * address in the chain); a number N trusts the N nearest proxies (the client
- * is the N-th address from the right).
+ * Each proxy appends the address it received the request from, so the chain
+ * reads client-first and nearest-proxy-last, and only its right end is
+ * known to come from proxies. How far to believe it:
+ *
+ * - `true` trusts every proxy in front: the client is the first address.
+ * - a number N trusts the N nearest proxies, whatever their address: the
+ *   client is the N-th address from the right.
+ * - a list of addresses, CIDR ranges and names (`loopback`, `linklocal`,
+ *   `uniquelocal`) trusts the proxies at those addresses: nothing forwarded
+ *   counts unless the socket's peer is one of them, and the client is the
+ *   first address, walking the chain from the right, that is not.
+ *
+ * Host and scheme come from the same hop as the client: `X-Forwarded-Host /
+ * -Proto` are aligned with the chain from the right (a proxy that sets one
+ * value instead of appending gives the nearest), `Forwarded` from the
+ * element that names the client.
  */
 import { SignwireError } from '../errors.ts';
+import { NAMED_RANGES, inAnyRange, parseRange, type IpRange } from './ip-match.ts';
 
-export type TrustProxy = boolean | number;
+/** The `trustProxy` option: off, every proxy, the N nearest, or the proxies at these addresses. */
+export type TrustProxy = boolean | number | readonly string[];
 
-/** Validates the `trustProxy` option: a boolean or a non-negative integer number of hops. */
-export function checkTrustProxy(value: unknown): TrustProxy {
-  if (typeof value === 'boolean' || (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0)) return value;
-  throw new SignwireError('ERR_INVALID_OPTION', `trustProxy must be a boolean or a number of hops, got ${String(value)}`);
+/** The `trustProxy` option, checked and compiled. */
+export interface ProxyTrust {
+  /** False when nothing forwarded is ever believed (`false`, `0`, `[]`). */
+  readonly enabled: boolean;
+  /**
+   * How many hops of `chain` (the forwarded addresses, nearest proxy last) to
+   * believe, given the socket's peer: the client is `chain[length - hops]`,
+   * the first entry at most; 0 believes none.
+   */
+  hops(peer: string | undefined, chain: ReadonlyArray<string | undefined>): number;
 }
 
 export interface Forwarded {
@@ -24,26 +45,78 @@ export interface Forwarded {
   readonly proto: string | undefined;
 }
 
-/** The original request as reported by trusted proxies, from the request's `header` lookup. */
-export function readForwarded(header: (name: string) => string | undefined, trust: TrustProxy): Forwarded {
+const EXPECTED = "true, false, a number of hops, or a list of trusted proxy addresses such as ['loopback', '10.0.0.0/8']";
+
+/**
+ * Validates and compiles the `trustProxy` option; a bad value throws
+ * `ERR_INVALID_OPTION` naming what was wrong.
+ *
+ * @example
+ * checkTrustProxy(['127.0.0.1', '10.0.0.0/8', '::1']).hops('10.0.0.5', ['203.0.113.9']); // 1
+ * checkTrustProxy(['loopback']).hops('198.51.100.7', ['203.0.113.9']);                 // 0: peer untrusted
+ */
+export function checkTrustProxy(value: unknown): ProxyTrust {
+  if (typeof value === 'boolean') return fixedHops(value ? Infinity : 0);
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return fixedHops(value);
+  if (Array.isArray(value)) return trustedAddresses((value as unknown[]).flatMap(rangesOf));
+  throw new SignwireError('ERR_INVALID_OPTION', `trustProxy must be ${EXPECTED}, got ${describe(value)}`);
+}
+
+/**
+ * The original request as reported by trusted proxies, from the request's
+ * `header` lookup and the socket's peer address.
+ *
+ * @example
+ * const trust = checkTrustProxy(['loopback']);
+ * readForwarded((name) => headers.get(name) ?? undefined, trust, '127.0.0.1').for; // the client
+ */
+export function readForwarded(header: (name: string) => string | undefined, trust: ProxyTrust, peer: string | undefined): Forwarded {
   const forwarded = header('forwarded');
   if (forwarded !== undefined) {
     const elements = forwarded.split(',').map(parseForwardedElement);
-    const chosen = pickHop(elements, trust);
-    const client = chosen?.get('for');
-    return { for: client === undefined ? undefined : stripNodePort(client), host: chosen?.get('host'), proto: chosen?.get('proto')?.toLowerCase() };
+    const chain = elements.map((element) => addressOf(element.get('for')));
+    const chosen = pickHop(elements, trust.hops(peer, chain));
+    return { for: addressOf(chosen?.get('for')), host: chosen?.get('host'), proto: chosen?.get('proto')?.toLowerCase() };
   }
+  const chain = list(header('x-forwarded-for')).map(addressOf);
+  const hops = trust.hops(peer, chain);
   return {
-    for: pickHop(list(header('x-forwarded-for')), trust),
-    host: pickHop(list(header('x-forwarded-host')), trust),
-    proto: pickHop(list(header('x-forwarded-proto')), trust)?.toLowerCase(),
+    for: pickHop(chain, hops),
+    host: pickHop(list(header('x-forwarded-host')), hops),
+    proto: pickHop(list(header('x-forwarded-proto')), hops)?.toLowerCase(),
   };
 }
 
-function pickHop<T>(hops: T[], trust: TrustProxy): T | undefined {
-  if (hops.length === 0 || trust === false) return undefined;
-  if (trust === true) return hops[0];
-  return hops[Math.max(0, hops.length - trust)];
+function fixedHops(hops: number): ProxyTrust {
+  return { enabled: hops > 0, hops: () => hops };
+}
+
+/** Trust by address: the peer must be trusted, then the chain is walked from the right. */
+function trustedAddresses(ranges: readonly IpRange[]): ProxyTrust {
+  const trusted = (address: string | undefined): boolean => address !== undefined && inAnyRange(address, ranges);
+  const hops = (peer: string | undefined, chain: ReadonlyArray<string | undefined>): number => {
+    if (!trusted(peer)) return 0;
+    for (let i = chain.length - 1, hop = 1; i > 0; i--, hop++) if (!trusted(chain[i])) return hop;
+    return Math.max(1, chain.length);
+  };
+  return { enabled: ranges.length > 0, hops };
+}
+
+/** One `trustProxy` list entry as ranges: a name, an address or a CIDR range. */
+function rangesOf(entry: unknown): IpRange[] {
+  const named = typeof entry === 'string' ? NAMED_RANGES[entry] : undefined;
+  const texts = named ?? [entry];
+  return texts.map((text) => {
+    const range = typeof text === 'string' ? parseRange(text) : undefined;
+    if (range !== undefined) return range;
+    const names = Object.keys(NAMED_RANGES).join(', ');
+    throw new SignwireError('ERR_INVALID_OPTION', `trustProxy entry ${describe(entry)} is not an IP address, a CIDR range or one of ${names}`);
+  });
+}
+
+function pickHop<T>(hops: readonly T[], count: number): T | undefined {
+  if (hops.length === 0 || count === 0) return undefined;
+  return hops[Math.max(0, hops.length - count)];
 }
 
 /** RFC 7239 §4: forwarded-element = [ forwarded-pair ] *( ";" [ forwarded-pair ] ). */
@@ -59,9 +132,11 @@ function parseForwardedElement(element: string): Map<string, string> {
   return pairs;
 }
 
-/** `for="[2001:db8::1]:4711"` → `2001:db8::1`; `for=192.0.2.1:80` → `192.0.2.1`. */
-function stripNodePort(value: string): string {
-  if (value.startsWith('[')) return value.slice(1, value.indexOf(']'));
+/** A node as an address: `[2001:db8::1]:4711` → `2001:db8::1`; `192.0.2.1:80` → `192.0.2.1`. */
+function addressOf(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const close = value.indexOf(']');
+  if (value.startsWith('[') && close !== -1) return value.slice(1, close);
   const colon = value.indexOf(':');
   return colon !== -1 && value.indexOf(':', colon + 1) === -1 && /^\d+\.\d+\.\d+\.\d+:/.test(value) ? value.slice(0, colon) : value;
 }
@@ -69,4 +144,11 @@ function stripNodePort(value: string): string {
 /** A comma-separated header as a list, one entry per proxy hop. */
 function list(value: string | undefined): string[] {
   return (value ?? '').split(',').map((part) => part.trim()).filter((part) => part !== '');
+}
+
+/** A value for an error message: strings quoted, objects by kind. */
+function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (value === null || typeof value !== 'object') return String(value);
+  return Array.isArray(value) ? 'an array' : 'an object';
 }

@@ -9,7 +9,7 @@ import type { WireRequest } from '../wire/request.ts';
 import { parseCookies } from './cookies.ts';
 import { parseForm, type FormLimits } from './form.ts';
 import { HttpError } from './http-error.ts';
-import { readForwarded, type Forwarded, type TrustProxy } from './proxy.ts';
+import { readForwarded, type Forwarded, type ProxyTrust } from './proxy.ts';
 import { parseQuery } from './query.ts';
 
 export class AppRequest {
@@ -21,14 +21,16 @@ export class AppRequest {
   readonly path: string;
   /** The query string as sent, without "?" ("" when none). */
   readonly search: string;
+  /** The pattern of the route that matched ("/users/:id"), set by the app; undefined when no route matched. */
+  routePath: string | undefined = undefined;
   readonly #params: Record<string, string>;
-  readonly #trustProxy: TrustProxy;
+  readonly #trustProxy: ProxyTrust;
   readonly #formLimits: FormLimits;
   #query: Map<string, string[]> | undefined;
   #cookies: Map<string, string> | undefined;
   #forwarded: Forwarded | undefined;
 
-  constructor(raw: WireRequest, target: Target, params: Record<string, string>, trustProxy: TrustProxy, formLimits: FormLimits) {
+  constructor(raw: WireRequest, target: Target, params: Record<string, string>, trustProxy: ProxyTrust, formLimits: FormLimits) {
     this.raw = raw;
     this.method = raw.method;
     this.path = target[0];
@@ -133,8 +135,8 @@ export class AppRequest {
   }
 
   #trustedForwarded(): Forwarded | undefined {
-    if (this.#trustProxy === false || this.#trustProxy === 0) return undefined;
-    this.#forwarded ??= readForwarded((name) => this.raw.header(name), this.#trustProxy);
+    if (!this.#trustProxy.enabled) return undefined;
+    this.#forwarded ??= readForwarded((name) => this.raw.header(name), this.#trustProxy, this.raw.peer.remoteAddress);
     return this.#forwarded;
   }
 }

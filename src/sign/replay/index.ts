@@ -13,3 +13,4 @@ export {
   type RedisUrlOptions,
   type SetIfAbsent,
 } from './redis.ts';
+export { nonceStoreCheck } from './store-check.ts';
