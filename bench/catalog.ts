@@ -14,6 +14,13 @@ export interface ServerEntry {
   readonly file: string;
   /** It verifies signatures: a `signed` check also expects it to refuse the request unsigned (401). */
   readonly verifiesSignatures?: boolean;
+  /** Arguments after the file. */
+  readonly args?: readonly string[];
+  /**
+   * The cores it may run on, as taskset takes them; default the server core
+   * alone. The cluster servers get every core, so wrk shares one with a worker.
+   */
+  readonly cpus?: string;
 }
 
 /** The request the harness sends each server once before measuring it, and the answer it must give. */
@@ -72,6 +79,8 @@ export const SERVERS: readonly ServerEntry[] = [
   { name: 'raw-net', label: 'raw net (ceiling)', file: 'raw-net.mjs' },
   { name: 'signwire-signed', label: 'signwire App signed', file: 'signwire-signed.mjs', verifiesSignatures: true },
   { name: 'fastify-signed', label: 'Fastify signed', file: 'fastify-signed.mjs', verifiesSignatures: true },
+  { name: 'signwire-cluster-1', label: 'App on 1 worker', file: 'signwire-cluster.mjs', args: ['1'], cpus: '0,1' },
+  { name: 'signwire-cluster-2', label: 'App on 2 workers', file: 'signwire-cluster.mjs', args: ['2'], cpus: '0,1' },
 ];
 
 const HELLO: Check = { type: 'text/plain', response: 'Hello, World!' };
@@ -161,6 +170,17 @@ export const SCENARIOS: readonly Scenario[] = [
     presigned: { body: order(1024), rate: 20_000 },
     check: { method: 'POST', body: ECHO_SAMPLE, signed: true, status: 201, type: 'application/json', response: ECHO_SAMPLE },
     targets: { 'signwire-app': 0.6, 'fastify-signed': 3 },
+  },
+  {
+    name: 'cluster',
+    // Both servers may use both cores; wrk stays pinned to one of them, so with two cores it competes with the workers.
+    label: 'App hello GET, keep-alive: 2 workers against 1 (node:cluster, both cores, wrk sharing one)',
+    subject: 'signwire-cluster-2',
+    servers: ['signwire-cluster-1'],
+    path: '/',
+    connections: 50,
+    check: HELLO,
+    targets: {},
   },
 ];
 

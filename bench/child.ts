@@ -13,8 +13,8 @@ import { SERVER_CPU, type ServerEntry } from './catalog.ts';
 
 const RAISE_FD_LIMIT = 'ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"; exec "$@"';
 
-/** `command args` pinned to `cpu`, as an argv. */
-export function pinned(cpu: number, command: string, args: readonly string[]): string[] {
+/** `command args` pinned to `cpu` (a core, or a taskset list such as "0,1"), as an argv. */
+export function pinned(cpu: number | string, command: string, args: readonly string[]): string[] {
   return ['taskset', '-c', String(cpu), command, ...args];
 }
 
@@ -25,7 +25,7 @@ export class Child {
   #exited = false;
   #stderr = '';
 
-  constructor(cpu: number, command: string, args: readonly string[]) {
+  constructor(cpu: number | string, command: string, args: readonly string[]) {
     const argv = ['-c', RAISE_FD_LIMIT, 'bash', ...pinned(cpu, command, args)];
     this.#process = spawn('bash', argv, { stdio: ['pipe', 'pipe', 'pipe'] });
     createInterface({ input: this.#process.stdout! }).on('line', (line) => {
@@ -87,10 +87,10 @@ export interface RunningServer {
   readonly port: number;
 }
 
-/** Starts a server from bench/servers/ on the server core; resolves once it listens. */
+/** Starts a server from bench/servers/ on the server core (or its own `cpus`); resolves once it listens. */
 export async function startServer(entry: ServerEntry, nodeFlags: readonly string[] = []): Promise<RunningServer> {
   const file = fileURLToPath(new URL(`./servers/${entry.file}`, import.meta.url));
-  const child = new Child(SERVER_CPU, process.execPath, [...nodeFlags, file]);
+  const child = new Child(entry.cpus ?? SERVER_CPU, process.execPath, [...nodeFlags, file, ...(entry.args ?? [])]);
   try {
     const line = await child.expect('listening ', 10_000);
     return { child, port: Number(line.slice('listening '.length)) };

@@ -10,9 +10,9 @@ export async function residentKiB(pid: number): Promise<number> {
 }
 
 export interface SchedTimes {
-  /** Time on a CPU so far, all threads, in seconds. */
+  /** Time on a CPU so far, all threads, with its child processes (cluster workers), in seconds. */
   readonly cpuS: number;
-  /** Time the main thread was runnable but not running (its core busy with other work), in seconds. */
+  /** Time the main thread (and its child processes' main threads) was runnable but not running (its core busy with other work), in seconds. */
   readonly waitS: number;
 }
 
@@ -20,12 +20,25 @@ export interface SchedTimes {
 export async function schedTimes(pid: number): Promise<SchedTimes> {
   let cpuNs = 0;
   let waitNs = 0;
+  const children: number[] = [];
   for (const task of await readdir(`/proc/${pid}/task`)) {
     const [cpu = 0, wait = 0] = (await readFile(`/proc/${pid}/task/${task}/schedstat`, 'utf8').catch(() => ''))
       .split(' ')
       .map(Number);
     cpuNs += cpu;
     if (task === String(pid)) waitNs = wait;
+    children.push(...(await childrenOf(pid, task)));
+  }
+  for (const child of children) {
+    const times = await schedTimes(child).catch(() => undefined);
+    cpuNs += (times?.cpuS ?? 0) * 1e9;
+    waitNs += (times?.waitS ?? 0) * 1e9;
   }
   return { cpuS: cpuNs / 1e9, waitS: waitNs / 1e9 };
+}
+
+/** The processes a task started (/proc/PID/task/TID/children): a cluster's workers. */
+async function childrenOf(pid: number, task: string): Promise<number[]> {
+  const text = await readFile(`/proc/${pid}/task/${task}/children`, 'utf8').catch(() => '');
+  return text.split(' ').filter((word) => word !== '').map(Number);
 }

@@ -7,4 +7,5 @@
 export * from './wire/index.ts';
 export * from './app/index.ts';
 export * from './sign/index.ts';
+export * from './cluster/index.ts';
 export { SignwireError, type ErrorCode, type WireErrorCode, type AppErrorCode, type SignatureErrorCode, type CommonErrorCode } from './errors.ts';

@@ -1,116 +1,89 @@
 /**
  * `signwire serve [MODULE]`: runs an App until SIGINT / SIGTERM, then shuts
- * down gracefully. MODULE's default export is the App; without one, the
- * demo runs (a local key file is created on first use) and the command
- * prints the playground URL and a ready-to-paste signed request.
+ * down gracefully. MODULE's default export is the App (or a function
+ * building it); without one, the demo runs (a local key file is created on
+ * first use) and the command prints the playground URL and a ready-to-paste
+ * signed request.
+ *
+ * With `--workers N` the App is served by N worker processes under a
+ * supervising primary (`serveCluster()`): this same command runs again in
+ * each worker, where it builds the App instead of forking.
+ *
+ * Exit codes: 0 stopped cleanly, 1 could not start (or the workers kept
+ * failing), 2 usage error.
  */
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
-import type { App } from '../app/app.ts';
-import { consoleLogger } from '../app/logger.ts';
-import { createDemoApp } from '../demo/app.ts';
-import { DEMO_KEYS_FILE, ensureDemoKeys } from '../demo/demo-keys.ts';
-import { loadKeys } from '../sign/keys/load-keys.ts';
-import type { KeySource } from '../sign/keys/key-config.ts';
-import { RedisNonceStore } from '../sign/replay/redis.ts';
+import cluster from 'node:cluster';
+import { EXIT_CODES, type ClusterInfo } from '../cluster/options.ts';
+import { serveCluster } from '../cluster/serve-cluster.ts';
 import type { Server } from '../wire/server.ts';
+import { bannerLines, buildServedApp, type ServedApp } from './serve-app.ts';
+import { parseServeArgs, SERVE_HELP, type ServeOptions } from './serve-args.ts';
 
-const HELP = `usage: signwire serve [MODULE] [--port 8000] [--host 127.0.0.1] [--keys FILE] [--redis URL]
+/** How long in-flight requests may run after SIGINT / SIGTERM. */
+const GRACE_MS = 5_000;
 
-  MODULE       a module whose default export is an App; without it, the demo
-  --port N     TCP port (default: $PORT or 8000; 0 picks a free one)
-  --host ADDR  address to bind (default 127.0.0.1)
-  --keys FILE  the demo's keys file (default ${DEMO_KEYS_FILE}, created on first run)
-  --redis URL  keep nonces in Redis (shared by several processes) instead of memory
-  --quiet      no access log`;
-
-interface ServeOptions {
-  readonly module: string | undefined;
-  readonly port: number;
-  readonly host: string;
-  readonly keys: string | undefined;
-  readonly redis: string | undefined;
-  readonly quiet: boolean;
-}
-
-/** Runs `signwire serve`; resolves with the exit code once the server has stopped. */
+/**
+ * Runs `signwire serve`; resolves with the exit code once the server has stopped.
+ *
+ * @example
+ * process.exitCode = await serve(['app.js', '--port', '8000', '--workers', 'auto']);
+ */
 export async function serve(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      port: { type: 'string' },
-      host: { type: 'string', default: '127.0.0.1' },
-      keys: { type: 'string' },
-      redis: { type: 'string' },
-      quiet: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-  });
-  if (values.help === true) {
-    console.log(HELP);
-    return 0;
+  const options = parseServeArgs(args);
+  if (options === undefined) {
+    console.log(SERVE_HELP);
+    return EXIT_CODES.ok;
   }
-  const port = Number(values.port ?? process.env['PORT'] ?? 8000);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    console.error(`signwire serve: the port must be an integer from 0 to 65535, got "${values.port ?? process.env['PORT']}"`);
-    return 2;
-  }
-  if (positionals.length > 1) {
-    console.error('signwire serve: give at most one MODULE');
-    return 2;
-  }
-  return run({ module: positionals[0], port, host: values.host, keys: values.keys, redis: values.redis, quiet: values.quiet });
+  return options.workers === undefined ? serveOneProcess(options) : serveWorkers(options, options.workers);
 }
 
-async function run(options: ServeOptions): Promise<number> {
-  const logger = consoleLogger({ access: !options.quiet });
-  const nonces = options.redis === undefined ? undefined : await RedisNonceStore.fromUrl(options.redis);
-  const { app, banner } = options.module === undefined ? await demo(options, logger, nonces) : { app: await loadApp(options.module), banner: [] };
+async function serveOneProcess(options: ServeOptions): Promise<number> {
+  const banner = await bannerLines(options);
+  const served = await buildServedApp(options);
   let server: Server;
   try {
-    server = await app.listen({ port: options.port, host: options.host });
+    server = await served.app.listen({ port: options.port, host: options.host });
   } catch (error) {
-    await nonces?.close();
-    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-      console.error(`signwire serve: port ${options.port} on ${options.host} is already in use; try --port ${options.port + 1} (or PORT=${options.port + 1})`);
-      return 1;
-    }
-    throw error;
+    await served.close();
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    console.error(`signwire serve: port ${options.port} on ${options.host} is already in use; try --port ${options.port + 1} (or PORT=${options.port + 1})`);
+    return EXIT_CODES.failure;
   }
-  const base = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${server.port}`;
-  console.log(`Serving HTTP on ${base} ...`);
-  for (const line of banner) console.log(line.replaceAll('{base}', base));
+  printBanner(options.host, server.port, banner);
   await waitForSignal();
   console.log('Shutting down ...');
-  await server.close({ graceMs: 5_000 });
-  await nonces?.close();
-  return 0;
+  await server.close({ graceMs: GRACE_MS });
+  await served.close();
+  return EXIT_CODES.ok;
 }
 
-async function demo(options: ServeOptions, logger: ReturnType<typeof consoleLogger>, nonces: RedisNonceStore | undefined) {
-  const demoKeys = await ensureDemoKeys(options.keys ?? DEMO_KEYS_FILE);
-  const keys: KeySource = await loadKeys(demoKeys.path);
-  const app = createDemoApp({ keys, logger, playground: { keyId: demoKeys.keyId, secret: demoKeys.secret }, ...(nonces !== undefined && { nonces }) });
-  const banner = [
-    `${demoKeys.created ? 'Created' : 'Using'} the demo key "${demoKeys.keyId}" in ${demoKeys.path}`,
-    `Playground: {base}/`,
-    `Try a signed request:`,
-    `  npx signwire request {base}/api/whoami --key-id ${demoKeys.keyId} --keys ${demoKeys.path}`,
-  ];
-  return { app, banner };
+async function serveWorkers(options: ServeOptions, workers: number): Promise<number> {
+  const banner = cluster.isPrimary ? await bannerLines(options) : [];
+  let served: ServedApp | undefined;
+  return serveCluster(async () => (served = await buildServedApp(options)).app, {
+    workers,
+    port: options.port,
+    host: options.host,
+    graceMs: GRACE_MS,
+    onShutdown: () => served?.close(),
+    onReady: (info) => printBanner(options.host, info.port, banner, info),
+    log: (line, level) => (level === 'error' ? console.error(`signwire serve: ${line}`) : console.log(line)),
+  });
 }
 
-async function loadApp(module: string): Promise<App> {
-  const loaded = (await import(pathToFileURL(resolve(module)).href)) as { default?: unknown };
-  const app = loaded.default as App | undefined;
-  // A shape check, not instanceof: the module may import its own copy of signwire.
-  if (typeof app?.listen !== 'function' || typeof app.handler !== 'function') {
-    throw new Error(`${module} must export an App as its default export (export default app)`);
-  }
-  return app;
+function printBanner(host: string, port: number, banner: readonly string[], cluster?: ClusterInfo): void {
+  const base = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  console.log(`Serving HTTP on ${base} ...`);
+  if (cluster !== undefined) console.log(workersLine(cluster));
+  for (const line of banner) console.log(line.replaceAll('{base}', base));
+}
+
+/** "2 workers (pids 41, 42), connections handed out round-robin by the primary (pid 40)" */
+function workersLine({ workers, pids, balancing }: ClusterInfo): string {
+  const spread = balancing === 'reuse-port'
+    ? 'each listening with SO_REUSEPORT, connections spread by the kernel'
+    : `connections handed out round-robin by the primary (pid ${process.pid})`;
+  return `${workers} worker${workers === 1 ? '' : 's'} (pids ${pids.join(', ')}), ${spread}`;
 }
 
 function waitForSignal(): Promise<void> {

@@ -39,6 +39,8 @@ export interface ListenOptions {
   readonly path?: string;
   /** Length of the queue of pending connections. */
   readonly backlog?: number;
+  /** SO_REUSEPORT: several processes bind the same port and the kernel spreads connections (Node 22.12+ / 23.1+, Linux). */
+  readonly reusePort?: boolean;
 }
 
 export interface CloseOptions {
@@ -108,6 +110,7 @@ export class Server implements ConnectionHost {
         ? { path: options.path }
         : { port: options.port ?? 0, host: options.host ?? '127.0.0.1' };
     if (options.backlog !== undefined) target.backlog = options.backlog;
+    if (options.reusePort === true) (target as net.ListenOptions & { reusePort?: boolean }).reusePort = true;
     return new Promise((resolve, reject) => {
       this.#net.once('error', reject);
       this.#net.listen(target, () => {

@@ -1,0 +1,71 @@
+/**
+ * The App `signwire serve` runs, built the same way in a single process and
+ * in each worker: the demo (with its local key file) or a MODULE, with the
+ * nonce store of `--redis` when given. Also the demo's banner lines, which
+ * only the process that prints (the single one, or the primary) prepares.
+ */
+import type { App } from '../app/app.ts';
+import { consoleLogger } from '../app/logger.ts';
+import { loadAppModule } from '../cluster/app-module.ts';
+import { createDemoApp } from '../demo/app.ts';
+import { DEMO_KEYS_FILE, ensureDemoKeys } from '../demo/demo-keys.ts';
+import { loadKeys } from '../sign/keys/load-keys.ts';
+import { RedisNonceStore } from '../sign/replay/redis.ts';
+import type { ServeOptions } from './serve-args.ts';
+
+/** An App and what to close once its server has stopped. */
+export interface ServedApp {
+  readonly app: App;
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the App of `options`; on failure, closes what it opened and throws.
+ *
+ * @example
+ * const { app, close } = await buildServedApp(options);
+ */
+export async function buildServedApp(options: ServeOptions): Promise<ServedApp> {
+  const nonces = options.redis === undefined ? undefined : await RedisNonceStore.fromUrl(options.redis);
+  const close = async (): Promise<void> => await nonces?.close();
+  try {
+    const app = options.module === undefined ? await demoApp(options, nonces) : await moduleApp(options.module, nonces);
+    return { app, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/**
+ * The lines printed under "Serving HTTP on …" (with `{base}` for the URL):
+ * for the demo, its key (created on first run) and a signed request to try.
+ *
+ * @example
+ * for (const line of await bannerLines(options)) console.log(line.replaceAll('{base}', base));
+ */
+export async function bannerLines(options: ServeOptions): Promise<string[]> {
+  if (options.module !== undefined) return [];
+  const demoKeys = await ensureDemoKeys(options.keys ?? DEMO_KEYS_FILE);
+  return [
+    `${demoKeys.created ? 'Created' : 'Using'} the demo key "${demoKeys.keyId}" in ${demoKeys.path}`,
+    `Playground: {base}/`,
+    `Try a signed request:`,
+    `  npx signwire request {base}/api/whoami --key-id ${demoKeys.keyId} --keys ${demoKeys.path}`,
+  ];
+}
+
+async function demoApp(options: ServeOptions, nonces: RedisNonceStore | undefined): Promise<App> {
+  const demoKeys = await ensureDemoKeys(options.keys ?? DEMO_KEYS_FILE);
+  const logger = consoleLogger({ access: !options.quiet });
+  const playground = { keyId: demoKeys.keyId, secret: demoKeys.secret };
+  return createDemoApp({ keys: await loadKeys(demoKeys.path), logger, playground, ...(nonces !== undefined && { nonces }) });
+}
+
+async function moduleApp(module: string, nonces: RedisNonceStore | undefined): Promise<App> {
+  const { app, factory } = await loadAppModule(module, nonces === undefined ? {} : { nonces });
+  if (nonces !== undefined && !factory) {
+    console.error(`signwire serve: --redis is not used: ${module} exports an App; export a function ({ nonces }) => App to use it`);
+  }
+  return app;
+}

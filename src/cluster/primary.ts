@@ -1,0 +1,167 @@
+/**
+ * The primary: forks one worker per slot, restarts a worker that dies (after
+ * the slot's backoff, with a log line naming the worker and its exit code or
+ * signal), gives up when a worker cannot start, and shuts down on SIGTERM,
+ * SIGINT or an aborted `signal`: it forwards the signal to every worker,
+ * waits for them to drain, kills what is left after `graceMs` plus a margin,
+ * and resolves with the exit code (see `EXIT_CODES`).
+ *
+ * Repeated signals are ignored, not escalated: `npm start` and a terminal's
+ * Ctrl-C can each deliver one, and the hard deadline bounds the wait anyway.
+ */
+import cluster, { type Worker } from 'node:cluster';
+import type { Balancing } from './balancing.ts';
+import { isWorkerMessage, WORKER_ENV, type WorkerConfig } from './messages.ts';
+import { EXIT_CODES, type ClusterInfo } from './options.ts';
+import { WorkerSlot, type RestartPolicy } from './slot.ts';
+
+/** Everything the primary needs, resolved and validated by `serveCluster()`. */
+export interface PrimarySettings {
+  readonly workers: number;
+  readonly port: number;
+  readonly host: string;
+  readonly graceMs: number;
+  readonly balancing: Balancing;
+  readonly policy: RestartPolicy;
+  /** Module mode: the App module, and the worker entry script that loads it. */
+  readonly module?: { readonly path: string; readonly exec: string };
+  readonly signal?: AbortSignal | undefined;
+  readonly onReady?: ((info: ClusterInfo) => void) | undefined;
+  readonly log: (line: string, level: 'info' | 'error') => void;
+}
+
+/** Beyond `graceMs`, how long workers get to exit before they are killed. */
+const EXIT_MARGIN_MS = 2_000;
+
+/**
+ * Runs the cluster until it is shut down; resolves with the exit code.
+ *
+ * @example
+ * const code = await runPrimary({ workers: 2, port: 8000, host: '127.0.0.1', graceMs: 5000,
+ *   balancing: 'round-robin', policy: DEFAULT_RESTART_POLICY, log: console.log });
+ */
+export function runPrimary(settings: PrimarySettings): Promise<number> {
+  return new Primary(settings).run();
+}
+
+class Primary {
+  readonly #settings: PrimarySettings;
+  readonly #slots: WorkerSlot[];
+  readonly #workers = new Map<WorkerSlot, Worker>();
+  readonly #restarts = new Map<WorkerSlot, NodeJS.Timeout>();
+  #ready = false;
+  #stopping = false;
+  #exitCode: number = EXIT_CODES.ok;
+  #deadline: NodeJS.Timeout | undefined;
+  #finish: (code: number) => void = () => {};
+
+  constructor(settings: PrimarySettings) {
+    this.#settings = settings;
+    this.#slots = Array.from({ length: settings.workers }, (_, i) => new WorkerSlot(i + 1, settings.policy));
+  }
+
+  run(): Promise<number> {
+    const done = new Promise<number>((resolve) => (this.#finish = resolve));
+    cluster.schedulingPolicy = cluster.SCHED_RR;
+    if (this.#settings.module !== undefined) cluster.setupPrimary({ exec: this.#settings.module.exec, args: [] });
+    const stop = (signal: NodeJS.Signals) => () => this.#stop(signal);
+    const [onTerm, onInt, onAbort] = [stop('SIGTERM'), stop('SIGINT'), stop('SIGTERM')];
+    process.on('SIGTERM', onTerm).on('SIGINT', onInt);
+    this.#settings.signal?.addEventListener('abort', onAbort, { once: true });
+    for (const slot of this.#slots) this.#fork(slot);
+    if (this.#settings.signal?.aborted === true) this.#stop('SIGTERM');
+    return done.finally(() => {
+      process.off('SIGTERM', onTerm).off('SIGINT', onInt);
+      this.#settings.signal?.removeEventListener('abort', onAbort);
+    });
+  }
+
+  #fork(slot: WorkerSlot): void {
+    const { port, host, graceMs, balancing, module } = this.#settings;
+    const config: WorkerConfig = { id: slot.id, port, host, graceMs, balancing, ...(module !== undefined && { module: module.path }) };
+    const worker = cluster.fork({ [WORKER_ENV]: JSON.stringify(config) });
+    slot.started(Date.now());
+    this.#workers.set(slot, worker);
+    this.#watch(slot, worker);
+  }
+
+  /** Follows one worker from its fork: listening (or not in time), its failure message, its exit. */
+  #watch(slot: WorkerSlot, worker: Worker): void {
+    const { startupTimeoutMs } = this.#settings.policy;
+    let failure: string | undefined;
+    const startup = setTimeout(() => {
+      this.#settings.log(`worker ${slot.id} (pid ${worker.process.pid}) did not listen within ${startupTimeoutMs} ms; killing it`, 'error');
+      worker.process.kill('SIGKILL');
+    }, startupTimeoutMs);
+    worker.on('message', (message: unknown) => {
+      if (!isWorkerMessage(message)) return;
+      if (message.signwire === 'failed') failure = message.message;
+      if (message.signwire !== 'listening') return;
+      clearTimeout(startup);
+      slot.listened(Date.now());
+      this.#checkReady();
+    });
+    worker.on('error', (error: Error) => this.#settings.log(`worker ${slot.id}: ${error.message}`, 'error'));
+    worker.on('exit', (code: number | null, signal: NodeJS.Signals | null) => {
+      clearTimeout(startup);
+      this.#workers.delete(slot);
+      this.#exited(slot, worker, { code, signal, failure });
+    });
+  }
+
+  #exited(slot: WorkerSlot, worker: Worker, exit: { code: number | null; signal: NodeJS.Signals | null; failure: string | undefined }): void {
+    const how = `worker ${slot.id} (pid ${worker.process.pid}) ${exit.signal === null ? `exited with code ${exit.code}` : `was killed by ${exit.signal}`}`;
+    const why = exit.failure === undefined ? '' : `: ${exit.failure}`;
+    if (this.#stopping) {
+      // A worker that never listened had nothing in flight: only one that served can stop badly.
+      if (exit.code !== 0 && slot.listening) this.#fail(`${how} during shutdown${why}`);
+      return this.#checkAllExited();
+    }
+    const decision = slot.exited(Date.now(), this.#ready);
+    if (decision.action === 'give-up') {
+      this.#fail(`${how}${why}; giving up: ${decision.reason}`);
+      return this.#stop('SIGTERM', false);
+    }
+    this.#settings.log(`${how}${why}; restarting it in ${decision.delayMs} ms`, 'error');
+    this.#restarts.set(slot, setTimeout(() => {
+      this.#restarts.delete(slot);
+      this.#fork(slot);
+    }, decision.delayMs));
+  }
+
+  #checkReady(): void {
+    if (this.#ready || this.#stopping || !this.#slots.every((slot) => slot.everListened)) return;
+    this.#ready = true;
+    const { port, host, workers, balancing, onReady } = this.#settings;
+    const pids = this.#slots.map((slot) => this.#workers.get(slot)?.process.pid ?? 0);
+    onReady?.({ port, host, workers, balancing, pids });
+  }
+
+  #stop(signal: NodeJS.Signals, asked = true): void {
+    if (this.#stopping) return;
+    this.#stopping = true;
+    if (asked) this.#settings.log('Shutting down ...', 'info');
+    for (const timer of this.#restarts.values()) clearTimeout(timer);
+    this.#restarts.clear();
+    for (const worker of this.#workers.values()) worker.process.kill(signal);
+    const limit = this.#settings.graceMs + EXIT_MARGIN_MS;
+    this.#deadline = setTimeout(() => {
+      for (const [slot, worker] of this.#workers) {
+        this.#fail(`worker ${slot.id} (pid ${worker.process.pid}) did not stop within ${limit} ms; killing it`);
+        worker.process.kill('SIGKILL');
+      }
+    }, limit);
+    this.#checkAllExited();
+  }
+
+  #checkAllExited(): void {
+    if (!this.#stopping || this.#workers.size > 0) return;
+    clearTimeout(this.#deadline);
+    this.#finish(this.#exitCode);
+  }
+
+  #fail(line: string): void {
+    this.#exitCode = EXIT_CODES.failure;
+    this.#settings.log(line, 'error');
+  }
+}

@@ -1,0 +1,129 @@
+/**
+ * Test helper: a Node process (through tsx, from the project root unless
+ * told otherwise) that may fork workers, such as `signwire serve --workers 2`.
+ * It runs in its own process group, so the test's end stops the primary and
+ * every worker; its output is collected, and every wait on it is bounded.
+ * Also: one request on a connection of its own, to reach any worker.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import http from 'node:http';
+import { fileURLToPath } from 'node:url';
+import type { TestContext } from 'node:test';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** tsx's loader by URL, so a process started in another directory still finds it. */
+const TSX = import.meta.resolve('tsx');
+export const CLI_SOURCE = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
+
+export interface Exit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+}
+
+export class NodeProcess {
+  readonly child: ChildProcess;
+  stdout = '';
+  stderr = '';
+  readonly #exit: Promise<Exit>;
+
+  constructor(t: TestContext, args: readonly string[], env: NodeJS.ProcessEnv = {}, cwd = ROOT) {
+    this.child = spawn(process.execPath, ['--import', TSX, ...args], {
+      cwd,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    this.child.stdout!.on('data', (chunk: Buffer) => (this.stdout += chunk.toString('utf8')));
+    this.child.stderr!.on('data', (chunk: Buffer) => (this.stderr += chunk.toString('utf8')));
+    this.#exit = new Promise((resolve) => this.child.on('close', (code, signal) => resolve({ code, signal })));
+    t.after(() => this.killGroup());
+  }
+
+  /** The first match of `pattern` in stdout + stderr, waiting up to `timeoutMs`; fails with the output so far. */
+  async waitFor(pattern: RegExp, timeoutMs = 60_000): Promise<RegExpExecArray> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const match = pattern.exec(this.stdout + this.stderr);
+      if (match !== null) return match;
+      if (this.child.exitCode !== null || this.child.signalCode !== null || Date.now() > deadline) {
+        throw new Error(`no ${pattern} within ${timeoutMs} ms (exit ${this.child.exitCode ?? this.child.signalCode})\n--- stdout\n${this.stdout}\n--- stderr\n${this.stderr}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+
+  /** The exit, waiting up to `timeoutMs` (then SIGKILL to the group and a failure). */
+  async exited(timeoutMs: number): Promise<Exit> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        this.killGroup();
+        reject(new Error(`still running after ${timeoutMs} ms\n--- stdout\n${this.stdout}\n--- stderr\n${this.stderr}`));
+      }, timeoutMs);
+    });
+    try {
+      return await Promise.race([this.#exit, late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  signal(signal: NodeJS.Signals): void {
+    this.child.kill(signal);
+  }
+
+  /** SIGKILL to the whole group: the primary and its workers. */
+  killGroup(): void {
+    try {
+      process.kill(-this.child.pid!, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+}
+
+/** `signwire ARGS…` from the sources. */
+export function startCli(t: TestContext, args: readonly string[], env?: NodeJS.ProcessEnv, cwd?: string): NodeProcess {
+  return new NodeProcess(t, [CLI_SOURCE, ...args], env, cwd);
+}
+
+/** The port of the "Serving HTTP on http://127.0.0.1:PORT ..." line. */
+export async function servingPort(server: NodeProcess, timeoutMs = 60_000): Promise<number> {
+  return Number((await server.waitFor(/Serving HTTP on http:\/\/127\.0\.0\.1:(\d+) \.\.\./, timeoutMs))[1]);
+}
+
+export interface Answer {
+  readonly status: number;
+  readonly body: string;
+  /** The X-Worker-Pid header of the test apps, as a number (NaN when absent). */
+  readonly pid: number;
+  /** `error.code` of a JSON error body. */
+  readonly code: string | undefined;
+}
+
+/** One request on a connection of its own (so a cluster may give it to any worker); bounded to 10 s. */
+export function requestOnNewConnection(
+  port: number,
+  path: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, path, method: init.method ?? 'GET', headers: init.headers, agent: false, timeout: 10_000 }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, pid: Number(res.headers['x-worker-pid']), code: errorCode(body) }));
+    });
+    req.on('timeout', () => req.destroy(new Error(`no answer to ${path} within 10 s`)));
+    req.on('error', reject);
+    req.end(init.body);
+  });
+}
+
+function errorCode(body: string): string | undefined {
+  try {
+    return (JSON.parse(body) as { error?: { code?: string } }).error?.code;
+  } catch {
+    return undefined;
+  }
+}
