@@ -1,8 +1,10 @@
 /**
  * `App`: routes, middleware, error and not-found handlers, on the wire
  * server. One request runs as: match the route → decode params → run the
- * matching middleware, then the route's handlers (`compose`) → send
- * `c.output` (`respond`). A chain that never chose a response is a 404.
+ * matching middleware, then the route's handlers (`compose`) → the 404 if
+ * the chain chose no response, or the error answer if it threw → the send
+ * hooks middleware registered (`onSend`: `signResponses` signs there, so
+ * those answers are signed too) → send `c.output` (`respond`).
  *
  * @example
  * const app = new App();
@@ -16,17 +18,20 @@ import { resolveLimits, type Limits } from '../wire/limits.ts';
 import type { WireRequest } from '../wire/request.ts';
 import type { WireResponse } from '../wire/response.ts';
 import { createServer, type ListenOptions, type Server, type ServerOptions } from '../wire/server.ts';
+import { allowAnswer } from './allow.ts';
 import { compose, type Middleware } from './compose.ts';
 import { Context } from './context.ts';
 import { handleError, type ErrorHandler } from './error-response.ts';
 import { resolveFormLimits, type FormLimits } from './form.ts';
 import { requestInProcess, type InProcessInit, type InProcessResponse } from './in-process.ts';
 import { accessLine, consoleLogger, type Logger } from './logger.ts';
+import { normalizePrefix, prefixMatches, scoped, type Scoped } from './mount-prefix.ts';
 import { checkTrustProxy, type ProxyTrust, type TrustProxy } from './proxy.ts';
 import { decodePathSegment } from './query.ts';
 import { AppRequest, splitTarget } from './request.ts';
 import { respond } from './respond.ts';
 import { ANY_METHOD, Router } from './router.ts';
+import { runSendHooks, type HookFailure } from './send-hooks.ts';
 
 export type Handler = Middleware<Context>;
 export type NotFoundHandler = (c: Context) => unknown;
@@ -56,16 +61,7 @@ interface Found {
   readonly params: Record<string, string>;
 }
 
-interface Scoped {
-  readonly prefix: string;
-  /** The middleware as given. */
-  readonly raw: Handler;
-  /** The middleware wrapped to set `c.mountPath` to `prefix`. */
-  readonly handler: Handler;
-}
-
 const NO_PARAMS: Record<string, string> = Object.freeze({}) as Record<string, string>;
-const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 
 export class App {
   readonly #router = new Router<Route>();
@@ -219,6 +215,7 @@ export class App {
   }
 
   #find(method: string, path: string): Found | undefined {
+    if (path === '*') return undefined; // OPTIONS * (the wire allows "*" for OPTIONS only) asks about the app, not a route
     const match = this.#router.match(method, path, method === 'HEAD' ? 'GET' : undefined);
     if (match === undefined) return undefined;
     const params = match.params;
@@ -234,19 +231,15 @@ export class App {
     return chain.length === 0 ? endpoint : chain.concat(endpoint);
   }
 
-  /** No route for this method and path: 405 with Allow, an automatic OPTIONS answer, or 404. */
+  /** No route for this method and path: 405 with Allow, an automatic OPTIONS answer (for `*`, the whole app's), or 404. */
   #unmatched(c: Context, path: string): unknown {
+    if (path === '*') return allowAnswer(c, this.#routes.map((r) => r.method));
     const allowed = this.#router.allowedMethods(path);
     if (allowed.length === 0) return undefined; // → not found, after the chain
-    const methods = allowed.includes(ANY_METHOD) ? [...METHODS] : allowed;
-    if (methods.includes('GET') && !methods.includes('HEAD')) methods.push('HEAD');
-    if (!methods.includes('OPTIONS')) methods.push('OPTIONS');
-    c.res.setHeader('Allow', methods.join(', '));
-    if (c.req.method === 'OPTIONS') return c.status(204);
-    return c.json({ error: { code: 'ERR_METHOD_NOT_ALLOWED', message: `${c.req.method} is not allowed here` } }, 405);
+    return allowAnswer(c, allowed);
   }
 
-  /** After the chain: the not-found answer if nothing was chosen, then the response, then the access line. */
+  /** After the chain: the not-found answer if nothing was chosen, then the send hooks, then the response. */
   #finish(c: Context, started: number): Promise<void> | undefined {
     if (!c.responded && !c.res.headersSent) {
       let fallback: Promise<void> | undefined;
@@ -257,6 +250,15 @@ export class App {
       }
       if (fallback !== undefined) return fallback.then(() => this.#finish(c, started), (e: unknown) => this.#failThenFinish(c, e, started));
     }
+    const hooked = runSendHooks(c, this.#hookFailed);
+    return hooked === undefined ? this.#send(c, started) : hooked.then(() => this.#send(c, started));
+  }
+
+  /** A send hook failed: its error is answered like a thrown one, `app.onError` included. */
+  readonly #hookFailed: HookFailure = (c, error) => this.#fail(c, error);
+
+  /** Writes the response, then the access line. */
+  #send(c: Context, started: number): Promise<void> | undefined {
     let sending: Promise<void> | undefined;
     try {
       sending = respond(c);
@@ -300,26 +302,4 @@ export class App {
     if (this.#logger.access !== undefined) this.#logger.access(accessLine(c, performance.now() - started));
     return undefined;
   }
-}
-
-function normalizePrefix(prefix: string): string {
-  if (!prefix.startsWith('/')) throw new SignwireError('ERR_INVALID_OPTION', `prefix "${prefix}" must start with "/"`);
-  return prefix.replace(/\/+$/, '');
-}
-
-/** Middleware mounted at `prefix`: it runs with `c.mountPath` set to that prefix. */
-function scoped(prefix: string, raw: Handler): Scoped {
-  if (prefix === '') return { prefix, raw, handler: raw };
-  const handler: Handler = (c, next) => {
-    c.mountPath = prefix;
-    return raw(c, next);
-  };
-  return { prefix, raw, handler };
-}
-
-/** "/api" matches "/api" and "/api/..."; "" matches everything. */
-function prefixMatches(prefix: string, path: string): boolean {
-  if (prefix === '') return true;
-  if (!path.startsWith(prefix)) return false;
-  return path.length === prefix.length || path.charCodeAt(prefix.length) === 0x2f;
 }

@@ -94,7 +94,7 @@ function run(parser: RequestParser, handler: Handler, output: Buffer[], done: ()
 /** The request as HTTP/1.1 bytes; a Host header is added when missing. */
 async function serializeRequest(input: string | URL | Request, init: InProcessInit): Promise<Buffer> {
   const request = input instanceof Request ? input : undefined;
-  const raw = typeof input === 'string' && input.startsWith('/');
+  const raw = typeof input === 'string' && (input.startsWith('/') || input === '*'); // '*': OPTIONS * (asterisk-form)
   const url = raw ? new URL('http://localhost/') : new URL(request?.url ?? String(input), 'http://localhost');
   const method = (init.method ?? request?.method ?? 'GET').toUpperCase();
   const headers = new Headers(init.headers ?? request?.headers);

@@ -12,6 +12,7 @@
  */
 export { signRequest, PROFILE_COMPONENTS, type SignRequestInput, type SignRequestOptions } from './sign-request.ts';
 export { signedFetch, type SignedFetchOptions } from './signed-fetch.ts';
+export type { ResponseCheckOptions } from './response-check.ts';
 export { verifyResponse, type SentRequest, type VerifiedResponse, type VerifyResponseOptions } from './verify-response.ts';
 export { RESPONSE_REQUIRED } from './required-components.ts';
 export type { ClientKeyConfig, ClientKeySource } from './response-keys.ts';

@@ -10,18 +10,18 @@
  * for a route, method and status are looked up in nested maps, so after
  * the first request of a kind, recording builds no strings.
  *
- * The status is the one the app answers: the handler's, 404 when nothing
- * answered, or for a thrown error the status it maps to (as `app.onError`
- * would receive it). The duration runs from this middleware to the end of
- * the chain: add it first, and note that a streamed body's sending time is
- * not included.
+ * The status is the one the app sends: recording happens in a send hook
+ * (`onSend`), after the app's 404 and the answer to a thrown error, a custom
+ * `notFound` or `onError` included. The duration runs from this middleware
+ * to that moment: add it first, and note that a streamed body's sending
+ * time is not included.
  *
  * @example
  * app.use(requestMetrics({ requests, duration, signatureFailures, nonceStoreErrors }, '<unmatched>'));
  */
 import type { Middleware } from '../compose.ts';
 import type { Context } from '../context.ts';
-import { toHttpError } from '../error-response.ts';
+import { onSend } from '../send-hooks.ts';
 import type { Counter, CounterSeries } from './counter.ts';
 import type { Histogram, HistogramSeries } from './histogram.ts';
 
@@ -47,24 +47,18 @@ const STORE_UNAVAILABLE = 'ERR_SIG_STORE_UNAVAILABLE';
  */
 export function requestMetrics(metrics: RequestMetricSet, unmatchedRoute: string): Middleware<Context> {
   const cache = new SeriesCache(metrics);
-  const record = (c: Context, status: number, started: number): void => {
+  const record = (c: Context, started: number): void => {
     const route = cache.route(c.req.routePath ?? unmatchedRoute, c.req.method);
     route.duration.observe((performance.now() - started) / 1000);
-    cache.status(route, status).inc();
+    cache.status(route, c.res.statusCode).inc();
     const code = c.get('signatureError');
     if (typeof code === 'string') cache.failure(code).inc();
     if (code === STORE_UNAVAILABLE) metrics.nonceStoreErrors.inc();
   };
-  // One `then` on the rest of the chain, rather than an async function around an await: fewer promises.
   return (c, next) => {
     const started = performance.now();
-    return next().then(
-      () => record(c, c.responded || c.res.headersSent ? c.res.statusCode : 404, started),
-      (error: unknown) => {
-        record(c, toHttpError(error).status, started);
-        throw error;
-      },
-    );
+    onSend(c, (c) => record(c, started));
+    return next();
   };
 }
 

@@ -1,26 +1,29 @@
 /**
- * `signResponses(options)`: middleware that signs every response it sees
- * with RFC 9421, once the rest of the chain has chosen it. The signature
- * covers the status, the content (through `Content-Digest`, RFC 9530) and,
- * with `;req`, the request it answers (RFC 9421 §2.4): its method,
- * authority, path, query and, when it was signed, its signature. A client
- * (`verifyResponse` in `signwire/client`) can then tell that the answer is
- * the server's, unchanged, and the answer to this request.
+ * `signResponses(options)`: middleware that signs the answer to every
+ * request that reaches it with RFC 9421. The signature covers the status,
+ * the content (through `Content-Digest`, RFC 9530) and, with `;req`, the
+ * request it answers (RFC 9421 §2.4): its method, authority, path, query
+ * and, when it was signed, its signature. A client (`verifyResponse` in
+ * `signwire/client`) can then tell that the answer is the server's,
+ * unchanged, and the answer to this request.
  *
- * Add it before anything that changes the body (`compress()` included), so
- * that it signs the bytes that are sent. Not signed: a response the chain
- * did not choose (the app's 404 for no route), an error thrown past it (the
- * app answers after the chain), and a stream over `maxBufferBytes`.
+ * It signs in a send hook (`onSend`), just before the answer leaves: after
+ * the rest of the chain, after the app's 404 for a path no route matches
+ * and after the answer to an error thrown past it, so those are signed too,
+ * over the bytes that are sent (`compress()` included, wherever it is).
+ * Not signed: a stream over `maxBufferBytes`, a response whose head a
+ * handler wrote itself, and whatever is refused before this middleware runs.
  *
  * @example
  * app.use(signResponses({ keyId: 'api-2025', key: readFileSync('api.private.pem', 'utf8'), alg: 'ed25519' }));
  */
 import type { Middleware } from '../../app/compose.ts';
 import type { Context } from '../../app/context.ts';
+import { onSend } from '../../app/send-hooks.ts';
 import { signedRequest } from '../middleware.ts';
 import type { ResponseMessage } from '../rfc9421/message.ts';
 import { parseDictionary } from '../structured-fields/index.ts';
-import { responseSigner, type SignResponsesOptions } from './options.ts';
+import { responseSigner, type ResponseSigner, type SignResponsesOptions } from './options.ts';
 import { responseBody, TOO_LARGE } from './response-body.ts';
 import { signResponse } from './sign-response.ts';
 
@@ -33,15 +36,21 @@ import { signResponse } from './sign-response.ts';
  */
 export function signResponses(options: SignResponsesOptions): Middleware<Context> {
   const signer = responseSigner(options);
-  return async (c, next) => {
-    await next();
-    if (!c.responded || c.res.headersSent || c.res.finished) return;
-    const body = await responseBody(c, signer.maxBufferBytes);
-    if (body === TOO_LARGE) return;
-    if (body !== undefined) c.res.setHeader('Content-Length', String(body.length)); // so "content-length" can be covered
-    const added = signResponse(responseMessage(c), body, signer, requestSignatureLabel(c));
-    for (const name in added) c.res.setHeader(name, added[name]!);
+  const sign = (c: Context): Promise<void> => signAnswer(c, signer);
+  return (c, next) => {
+    onSend(c, sign);
+    return next();
   };
+}
+
+/** Signs the answer about to be sent; a failure (a stream that breaks while read) is answered like a thrown error. */
+async function signAnswer(c: Context, signer: ResponseSigner): Promise<void> {
+  if (c.res.headersSent || c.res.finished) return; // a handler wrote the head itself: too late to add fields
+  const body = await responseBody(c, signer.maxBufferBytes);
+  if (body === TOO_LARGE) return;
+  if (body !== undefined) c.res.setHeader('Content-Length', String(body.length)); // so "content-length" can be covered
+  const added = signResponse(responseMessage(c), body, signer, requestSignatureLabel(c));
+  for (const name in added) c.res.setHeader(name, added[name]!);
 }
 
 /** The response as RFC 9421 components see it, with its request for `;req`. */

@@ -1,7 +1,8 @@
 /**
  * The metrics middleware in process (`app.request()`): requests counted by
  * method, route pattern and status; every unmatched request under one
- * route label; thrown errors under the status they answer; durations in
+ * route label; thrown errors under the status sent (a custom onError's
+ * or notFound's included); durations in
  * the histogram; signature failures by code from `verifySignature`, nonce
  * store outages counted apart; the cap on series; and the scrape itself.
  */
@@ -84,6 +85,21 @@ describe('requests by route and status', () => {
     const families = await scrape(app);
     assert.equal(sampleValue(families, REQUESTS, { route: '/forbidden', status: '403' }), 1);
     assert.equal(sampleValue(families, REQUESTS, { route: '/boom', status: '500' }), 1);
+  });
+
+  test('the status counted is the one sent: a custom onError or notFound answer counts under its own status', async () => {
+    const { app } = metricsApp();
+    app.onError((_error, c) => c.json({ retry: true }, 503));
+    app.notFound((c) => c.text('gone', 410));
+    app.get('/boom', () => {
+      throw new Error('x');
+    });
+    assert.equal((await app.request('/boom')).status, 503);
+    assert.equal((await app.request('/nowhere')).status, 410);
+    const families = await scrape(app);
+    assert.equal(sampleValue(families, REQUESTS, { route: '/boom', status: '503' }), 1);
+    assert.equal(sampleValue(families, REQUESTS, { route: '/boom', status: '500' }), undefined);
+    assert.equal(sampleValue(families, REQUESTS, { route: '<unmatched>', status: '410' }), 1);
   });
 
   test('a mounted sub-app reports the full pattern, prefix included', async () => {

@@ -1,11 +1,11 @@
 /**
  * `signResponses` in an App: what it covers and adds, responses without
  * content (HEAD, 204, 304), streams and files (buffered up to
- * `maxBufferBytes` and signed; larger ones sent whole and unsigned), what
- * it cannot sign (the app's 404 and errors, answered after the chain), the
+ * `maxBufferBytes` and signed; larger ones sent whole and unsigned), the
  * order with `compress()` and `verifySignature`, and options checked at
  * startup with stable codes. In-process (`app.request`) unless the wire
- * matters; every verdict comes from the client's `verifyResponse`.
+ * matters; every verdict comes from the client's `verifyResponse`. What the
+ * app answers itself (404s, errors) is in app-answers.test.ts.
  */
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { signRequest, verifyResponse, type SentRequest } from '../../../src/client/index.ts';
-import { App, compress, contentDigest, HttpError, signResponses, verifySignature, type InProcessResponse, type SignResponsesOptions } from '../../../src/index.ts';
+import { App, compress, contentDigest, signResponses, verifySignature, type InProcessResponse, type SignResponsesOptions } from '../../../src/index.ts';
 import { bounded, listen } from '../../helpers/app.ts';
 
 const code = (expected: string) => (error: unknown) => (error as { code?: string }).code === expected;
@@ -163,19 +163,7 @@ describe('responses without content, streams and files', () => {
   });
 });
 
-describe('what it cannot sign, and order with other middleware', () => {
-  test("the app's 404 for no route and an error thrown past it are answered after the chain: unsigned (ERR_SIG_MISSING)", async () => {
-    const app = signingApp();
-    app.get('/teapot', () => {
-      throw new HttpError(418, 'no coffee');
-    });
-    for (const path of ['/nowhere', '/teapot']) {
-      const res = await app.request(path);
-      assert.equal(res.headers.get('signature'), null);
-      await assert.rejects(verifyResponse(plain(res), { request: get(path), ...VERIFY }), code('ERR_SIG_MISSING'));
-    }
-  });
-
+describe('order with other middleware', () => {
   test('with compress() after it, the digest is over the gzip bytes sent; a fetch-decoded body then fails ERR_SIG_DIGEST', async () => {
     const app = signingApp();
     app.use(compress({ threshold: 0 }));
@@ -185,6 +173,31 @@ describe('what it cannot sign, and order with other middleware', () => {
     await verifyResponse(plain(res), { request: get('/big'), ...VERIFY });
     const decoded = new Response(new Blob([new Uint8Array(res.body)]).stream().pipeThrough(new DecompressionStream('gzip')), { headers: res.headers });
     await assert.rejects(verifyResponse(decoded, { request: get('/big'), ...VERIFY }), code('ERR_SIG_DIGEST'));
+  });
+
+  test('with compress() before it, the digest is still over the gzip bytes sent: it signs at send time', async () => {
+    const app = new App({ logger: { access: undefined, error: () => {} } });
+    app.use(compress({ threshold: 0 }));
+    app.use(signResponses(SIGNER));
+    app.get('/big', (c) => c.json({ text: 'x'.repeat(4000) }));
+    const res = await app.request('/big', { headers: { 'accept-encoding': 'gzip' } });
+    assert.equal(res.headers.get('content-encoding'), 'gzip');
+    assert.equal(res.headers.get('content-digest'), contentDigest(res.body));
+    await verifyResponse(plain(res), { request: get('/big'), ...VERIFY });
+  });
+
+  test('a middleware before it that changes the answer after next(): what is sent is what is signed', async () => {
+    const app = new App({ logger: { access: undefined, error: () => {} } });
+    app.use(async (c, next) => {
+      await next();
+      c.status(202).header('Content-Type', 'text/plain; charset=utf-8');
+      c.output = 'rewritten';
+    });
+    app.use(signResponses(SIGNER));
+    app.get('/', (c) => c.json({ original: true }));
+    const res = await app.request('/');
+    assert.deepEqual([res.status, res.body.toString()], [202, 'rewritten']);
+    await verifyResponse(plain(res), { request: get('/'), ...VERIFY });
   });
 });
 
