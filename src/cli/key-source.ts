@@ -6,6 +6,9 @@
  *   --secret S           an hmac-sha256 secret (its UTF-8 bytes)
  *   --private-key FILE   a PEM private key; the algorithm follows from the key
  *                        (Ed25519, P-256, P-384), --alg picks it for RSA
+ *
+ * The schemes that sign with a shared secret (classic, SigV4, webhooks) take
+ * it from --secret or the keys file only (`resolveSecret`).
  */
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { loadKeys } from '../sign/keys/load-keys.ts';
@@ -48,6 +51,30 @@ export async function resolveKey(options: KeyOptions): Promise<ResolvedKey> {
   if (alg !== undefined && alg !== 'hmac-sha256') throw new UsageError(`--alg ${alg} signs with a private key: use --private-key FILE`);
   if (options.secret !== undefined) return { keyId, alg: 'hmac-sha256', key: options.secret };
   return { keyId, alg: 'hmac-sha256', key: await secretFromKeysFile(options.keys!, keyId) };
+}
+
+/** A key id and the shared secret it signs with. */
+export interface ResolvedSecret {
+  readonly keyId: string;
+  readonly secret: string | Uint8Array;
+}
+
+/**
+ * The key id and shared secret, from --secret or the key id's keys-file
+ * entry; `defaultKeyId` stands in for a missing --key-id (a webhook's
+ * name). Throws `UsageError`.
+ *
+ * @example
+ * await resolveSecret({ keys: 'signwire.keys.json' }, 'stripe'); // { keyId: 'stripe', secret: 'whsec_…' }
+ */
+export async function resolveSecret(options: KeyOptions, defaultKeyId?: string): Promise<ResolvedSecret> {
+  const keyId = options['key-id'] ?? defaultKeyId;
+  if (keyId === undefined || keyId === '') throw new UsageError('--key-id ID is required');
+  if ((options.keys === undefined) === (options.secret === undefined)) {
+    throw new UsageError(`give exactly one secret: --keys FILE or --secret S${options.keys !== undefined ? ' (got both)' : ''}`);
+  }
+  if (options.secret === '') throw new UsageError('--secret must not be empty');
+  return { keyId, secret: options.secret ?? (await secretFromKeysFile(options.keys!, keyId)) };
 }
 
 async function secretFromKeysFile(file: string, keyId: string): Promise<string | Uint8Array> {

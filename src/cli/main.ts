@@ -24,13 +24,15 @@ const USAGE = `usage: signwire <command> [options]
 commands:
   serve [MODULE] [--port 8000] [--host 127.0.0.1]   run the server (the demo without MODULE)
   keygen [--alg ALG] [--id ID] [--out FILE]         make a key and add it to a keys file
-  sign [-X METHOD] URL [-d DATA|@FILE] [-H 'Name: value']… --key-id ID KEY [--curl]
-                                                    print the headers that sign a request
-  request [-X METHOD] URL [-d DATA|@FILE] [-H 'Name: value']… --key-id ID KEY [-i]
+  sign [-X METHOD] URL [-d DATA|@FILE] [-H 'Name: value']… --key-id ID KEY [--scheme NAME] [--curl]
+                                                    print what signs a request
+  request [-X METHOD] URL [-d DATA|@FILE] [-H 'Name: value']… --key-id ID KEY [--scheme NAME] [-i]
                                                     sign and send a request, print the answer
-  verify --keys FILE [RAW_REQUEST_FILE | -]         check the signature of a raw HTTP request
+  verify (--keys FILE | --secret S) [--scheme NAME] [RAW_REQUEST_FILE | -]
+                                                    check the signature of a raw HTTP request
 
-KEY is one of: --keys FILE (an hmac-sha256 key) | --secret S | --private-key FILE
+KEY is one of: --keys FILE (the key id's secret) | --secret S | --private-key FILE (rfc9421)
+NAME is rfc9421 (default), classic, sigv4 (with --region R --service S), stripe, slack or github
 
 run "signwire <command> --help" for a command's options`;
 

@@ -60,11 +60,13 @@ function withCrlfHead(bytes: Buffer): Buffer {
 
 function signedRequest(head: RequestHead, body: Buffer, scheme: 'http' | 'https'): SignedRequest {
   const fields = new Map<string, string>();
+  const lines = new Map<string, string[]>();
   for (let i = 0; i < head.rawHeaders.length; i += 2) {
     const name = head.rawHeaders[i]!.toLowerCase();
     const value = head.rawHeaders[i + 1]!;
     const previous = fields.get(name);
     fields.set(name, previous === undefined ? value : `${previous}${name === 'cookie' ? '; ' : ', '}${value}`); // as WireRequest#header
+    lines.set(name, [...(lines.get(name) ?? []), value]);
   }
   const [path, search] = splitTarget(head.target);
   const absolute = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/([^/?#]*)/.exec(head.target);
@@ -75,7 +77,8 @@ function signedRequest(head: RequestHead, body: Buffer, scheme: 'http' | 'https'
     search,
     authority: absolute?.[1] ?? fields.get('host') ?? '',
     scheme,
-    header: (name) => fields.get(name),
+    header: (name) => fields.get(name.toLowerCase()),
+    headerLines: (name) => lines.get(name.toLowerCase()) ?? [],
     body: () => Promise.resolve(new Uint8Array(body)),
   };
 }

@@ -2,6 +2,7 @@
  * The arguments `sign` and `request` share, curl-style:
  *
  *   [-X METHOD] URL [-d DATA|@FILE] [-H 'Name: value']… --key-id ID KEY [--alg ALG]
+ *   [--scheme NAME and its options (scheme-options.ts)]
  *
  * The method defaults to POST with data, GET without, and is upper-cased.
  * With data and no Content-Type header, the request gets one, so that the
@@ -9,7 +10,8 @@
  * when DATA is JSON, else application/x-www-form-urlencoded (curl's default).
  */
 import { type ParseArgsConfig } from 'node:util';
-import { resolveKey, type KeyOptions, type ResolvedKey } from './key-source.ts';
+import type { KeyOptions } from './key-source.ts';
+import { SIGN_SCHEME_OPTIONS, schemeHelp } from './scheme-options.ts';
 import { UsageError, readInput } from './usage-error.ts';
 
 /**
@@ -27,6 +29,7 @@ export const REQUEST_OPTIONS = {
   secret: { type: 'string' },
   'private-key': { type: 'string' },
   alg: { type: 'string' },
+  ...SIGN_SCHEME_OPTIONS,
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
 
@@ -41,11 +44,13 @@ export const REQUEST_ARGS_HELP = `  -X METHOD            the method (default: PO
   -H 'Name: value'     a request header (repeatable); with -d and no Content-Type,
                        application/json is sent for JSON data, else application/x-www-form-urlencoded
   --key-id ID          the key id the server knows the key by
-  --keys FILE          take ID's hmac-sha256 secret from a keys file (as written by signwire keygen)
-  --secret S           an hmac-sha256 secret
+  --keys FILE          take ID's secret from a keys file (as written by signwire keygen)
+  --secret S           the shared secret (hmac-sha256, or the scheme's)
+ rfc9421:
   --private-key FILE   a PEM private key (Ed25519, ECDSA P-256/P-384 or, with --alg, RSA)
   --alg ALG            hmac-sha256, ed25519, ecdsa-p256-sha256, ecdsa-p384-sha384,
-                       rsa-pss-sha512, rsa-v1_5-sha256 (default: from the key)`;
+                       rsa-pss-sha512, rsa-v1_5-sha256 (default: from the key)
+${schemeHelp(true)}`;
 
 export interface RequestValues extends KeyOptions {
   readonly request?: string | undefined;
@@ -61,13 +66,13 @@ export interface RequestSpec {
   /** The Content-Type the command added, if any (it must be sent: the signature covers it). */
   readonly addedContentType: string | undefined;
   readonly body: Uint8Array | undefined;
-  /** The FILE of `-d @FILE`, to refer to it rather than copy it. */
+  /** The FILE of `-d @FILE`, to refer to it rather than copy it (undefined once a scheme changed the body). */
   readonly dataFile: string | undefined;
-  readonly key: ResolvedKey;
 }
 
 /**
- * The request to sign from parsed values and positionals. Throws `UsageError`.
+ * The request to sign from parsed values and positionals (the key is the
+ * scheme's business: see schemes.ts). Throws `UsageError`.
  *
  * @example
  * await requestSpec({ data: '{"a":1}', 'key-id': 'k', secret: 's' }, ['http://127.0.0.1:8000/orders']);
@@ -81,7 +86,6 @@ export async function requestSpec(values: RequestValues, positionals: readonly s
   if (!/^[!#$%&'*+.^_`|~0-9A-Z-]+$/.test(method)) throw new UsageError(`-X ${values.request ?? ''} is not a method`);
   const hasType = headers.some(([name]) => name.toLowerCase() === 'content-type');
   const addedContentType = body === undefined || hasType ? undefined : defaultContentType(body);
-  const key = await resolveKey(values);
   return {
     method,
     url,
@@ -89,7 +93,6 @@ export async function requestSpec(values: RequestValues, positionals: readonly s
     addedContentType,
     body,
     dataFile,
-    key,
   };
 }
 

@@ -1,5 +1,6 @@
 /**
- * `signwire request`: signs a request with `signedFetch`, sends it, and
+ * `signwire request`: signs a request with the scheme's signer (schemes.ts;
+ * RFC 9421 by default, as `signedFetch` does), sends it with fetch, and
  * prints the response body (with `-i`, the status line and headers first).
  * Exit code 0 for a 2xx answer, 1 otherwise (the body is printed all the
  * same) and when the server cannot be reached.
@@ -8,15 +9,16 @@
  * signwire request http://127.0.0.1:8000/api/whoami --key-id demo --keys signwire.keys.json -i
  */
 import { parseArgs } from 'node:util';
-import { signedFetch } from '../client/signed-fetch.ts';
 import { UsageError } from './usage-error.ts';
-import { REQUEST_ARGS_HELP, REQUEST_OPTIONS, requestSpec, type RequestSpec } from './request-args.ts';
+import { REQUEST_ARGS_HELP, REQUEST_OPTIONS, requestSpec } from './request-args.ts';
+import { signedSpec, type SignedSpec } from './schemes.ts';
 
 const HELP = `usage: signwire request [-X METHOD] URL [-d DATA|@FILE] [-H 'Name: value']… --key-id ID
-                        (--keys FILE | --secret S | --private-key FILE) [--alg ALG] [-i]
+                        (--keys FILE | --secret S | --private-key FILE) [--alg ALG]
+                        [--scheme NAME [scheme options]] [-i]
 
-Signs the request (RFC 9421, signwire profile), sends it and prints the
-response body. Exit code 0 for a 2xx answer, 1 for any other answer (its body
+Signs the request (RFC 9421, signwire profile, or the --scheme), sends it and
+prints the response body. Exit code 0 for a 2xx answer, 1 for any other answer (its body
 is printed too) or when the server cannot be reached.
 
 ${REQUEST_ARGS_HELP}
@@ -43,11 +45,14 @@ export async function request(args: string[]): Promise<number> {
   if (spec.body !== undefined && (spec.method === 'GET' || spec.method === 'HEAD')) {
     throw new UsageError(`fetch cannot send a body with ${spec.method}; use -X POST, or signwire sign --curl`);
   }
+  const signed = await signedSpec(spec, values);
+  if (signed.body !== undefined && (signed.method === 'GET' || signed.method === 'HEAD')) {
+    throw new UsageError(`the signature goes into the body, which fetch cannot send with ${signed.method}; use -X POST or --from query`);
+  }
   let response: Response;
   try {
-    response = await send(spec);
+    response = await send(signed);
   } catch (error) {
-    if ((error as { code?: unknown }).code !== undefined) throw error; // a signing error, not the network
     console.error(`signwire request: cannot reach ${spec.url.host}: ${networkReason(error)}`);
     return 1;
   }
@@ -56,11 +61,9 @@ export async function request(args: string[]): Promise<number> {
   return response.ok ? 0 : 1;
 }
 
-function send(spec: RequestSpec): Promise<Response> {
-  const { keyId, alg, key } = spec.key;
-  const fetchSigned = signedFetch({ keyId, alg, key });
-  const headers = spec.headers.map(([name, value]): [string, string] => [name, value]);
-  return fetchSigned(spec.url, { method: spec.method, headers, ...(spec.body !== undefined && { body: spec.body }) });
+function send(signed: SignedSpec): Promise<Response> {
+  const headers = [...signed.headers, ...Object.entries(signed.added)].map(([name, value]): [string, string] => [name, value]);
+  return fetch(signed.url, { method: signed.method, headers, ...(signed.body !== undefined && { body: signed.body }) });
 }
 
 /** The status line and headers, as curl -i shows them (fetch speaks HTTP/1.1 here). */

@@ -1,29 +1,38 @@
 /**
  * `signwire verify`: checks the signature of a raw HTTP/1.1 request (a file,
- * or stdin) with the server's own verifier and keys file, so a signature
- * that fails against a server can be examined offline.
+ * or stdin) with the server's own verifier, scheme objects and keys file,
+ * so a signature that fails against a server can be examined offline.
  *
  * @example
  * signwire verify --keys signwire.keys.json request.http --debug
+ * signwire verify --scheme sigv4 --region us-east-1 --service orders --keys signwire.keys.json request.http
  */
 import { parseArgs } from 'node:util';
-import { loadKeys } from '../sign/keys/load-keys.ts';
 import { SignatureError } from '../sign/errors.ts';
+import type { VerifiedSignature } from '../sign/scheme.ts';
 import { createVerifier } from '../sign/verifier.ts';
 import { parseRawRequest } from './raw-request.ts';
+import { schemeHelp, VERIFY_SCHEME_OPTIONS } from './scheme-options.ts';
 import { UsageError, readInput } from './usage-error.ts';
+import { verifySetup } from './verify-scheme.ts';
 
-const HELP = `usage: signwire verify --keys FILE [RAW_REQUEST_FILE | -] [--https] [--window SECONDS] [--debug]
+const HELP = `usage: signwire verify (--keys FILE | --secret S [--key-id ID]) [--scheme NAME [scheme options]]
+                       [RAW_REQUEST_FILE | -] [--https] [--window SECONDS] [--debug]
 
 Reads one raw HTTP/1.1 request (from the file, or stdin without one or with
-"-"; LF line endings are accepted in the head) and verifies its RFC 9421
-signature as the server would. Prints "OK keyid=… alg=… created=…" and exits
-0, or prints the error code and message and exits 1.
+"-"; LF line endings are accepted in the head) and verifies its signature as
+the server would, with the scheme's own verifier. Prints
+"OK keyid=… alg=… created=…" (and "scheme=…" for a scheme other than
+rfc9421) and exits 0, or prints the error code and message and exits 1.
 
   --keys FILE        the server's keys file
+  --secret S         instead of --keys: the shared secret of --key-id ID
+                     (a webhook's secret; its key id defaults to the scheme's name)
   --https            the request came over TLS (default: http), for @scheme and @authority
-  --window SECONDS   accepted clock difference for created (default 300)
-  --debug            on ERR_SIG_INVALID, print the signature base the verifier computed`;
+  --window SECONDS   accepted clock difference (default 300)
+  --debug            on ERR_SIG_INVALID, print what the verifier computed: the signature
+                     base, or SigV4's canonical request and string to sign
+${schemeHelp(false)}`;
 
 /**
  * Runs `signwire verify`; resolves with the exit code.
@@ -35,7 +44,10 @@ export async function verify(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     options: {
+      ...VERIFY_SCHEME_OPTIONS,
       keys: { type: 'string' },
+      secret: { type: 'string' },
+      'key-id': { type: 'string' },
       https: { type: 'boolean' },
       window: { type: 'string' },
       debug: { type: 'boolean' },
@@ -48,26 +60,33 @@ export async function verify(args: string[]): Promise<number> {
     console.log(HELP);
     return 0;
   }
-  if (values.keys === undefined) throw new UsageError('--keys FILE is required');
+  if (values.keys === undefined && values.secret === undefined) throw new UsageError('--keys FILE is required (or --secret S)');
   if (positionals.length > 1) throw new UsageError('give one RAW_REQUEST_FILE (or "-" for stdin)');
   const window = windowSeconds(values.window);
   const source = positionals[0] ?? '-';
   if (source === '-' && process.stdin.isTTY === true) throw new UsageError('give a RAW_REQUEST_FILE, or pipe the request into stdin');
-  const keys = await loadKeys(values.keys).catch((error: Error) => {
-    throw new UsageError(error.message);
-  });
+  const { name, scheme, keys } = await verifySetup(values);
   const request = parseRawRequest(await readInput(source), values.https === true ? 'https' : 'http');
-  const verifier = createVerifier({ keys, window, debug: values.debug === true });
+  const verifier = createVerifier({ scheme, ...(keys !== undefined && { keys }), window, debug: values.debug === true });
   try {
-    const verified = await verifier.verify(request);
-    console.log(`OK keyid=${verified.keyId} alg=${verified.alg} created=${verified.created}`);
+    console.log(okLine(await verifier.verify(request), name));
     return 0;
   } catch (error) {
     if (!(error instanceof SignatureError)) throw error;
     console.log(`${error.code} ${error.message}`);
-    if (error.signatureBase !== undefined) console.log(`signature base, as the verifier computed it:\n${error.signatureBase}`);
+    for (const [field, value] of Object.entries(error.debugInfo ?? {})) console.log(`${words(field)}, as the verifier computed it:\n${value}`);
     return 1;
   }
+}
+
+function okLine(verified: VerifiedSignature, scheme: string): string {
+  const line = `OK keyid=${verified.keyId} alg=${verified.alg} created=${verified.created}`;
+  return scheme === 'rfc9421' ? line : `${line} scheme=${scheme}`;
+}
+
+/** A debug field's name as words: "canonicalRequest" → "canonical request". */
+function words(field: string): string {
+  return field.replace(/[A-Z]/g, (letter) => ` ${letter.toLowerCase()}`);
 }
 
 function windowSeconds(text: string | undefined): number {
