@@ -73,6 +73,7 @@ export class App {
   readonly #logger: Logger;
   #onError: ErrorHandler | undefined;
   #notFound: NotFoundHandler | undefined;
+  readonly #onListen: Array<(server: Server) => void> = [];
 
   constructor(options: AppOptions = {}) {
     this.#limits = resolveLimits(options.limits);
@@ -155,6 +156,19 @@ export class App {
     return this;
   }
 
+  /**
+   * Runs `hook` with each server `listen()` starts, once it listens (in every
+   * worker under `--workers`): e.g. to let metrics count its connections.
+   *
+   * @example
+   * app.onListen((server) => metrics.observeServer(server));
+   */
+  onListen(hook: (server: Server) => void): this {
+    if (typeof hook !== 'function') throw new SignwireError('ERR_INVALID_OPTION', 'onListen() needs a function');
+    this.#onListen.push(hook);
+    return this;
+  }
+
   /** The wire handler: pass it to `createServer` to serve this app. */
   readonly handler: WireHandler = (req, res) => this.#dispatch(req, res);
 
@@ -177,7 +191,10 @@ export class App {
       ...(options.tls !== undefined && { tls: options.tls }),
       onError: options.onError ?? ((error) => this.#logger.error(error)),
     });
-    return server.listen(options);
+    return server.listen(options).then((listening) => {
+      for (const hook of this.#onListen) hook(listening);
+      return listening;
+    });
   }
 
   #add(method: string, pattern: string, route: Pick<Route, 'handlers'>): void {

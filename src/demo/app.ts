@@ -30,6 +30,7 @@ export function createDemoApp(options: DemoOptions): App {
   const app = new App(options.logger === undefined ? {} : { logger: options.logger });
   const metrics = options.metrics ?? createMetrics();
   app.use(metrics.middleware());
+  app.onListen((server) => metrics.observeServer(server));
   app.get('/metrics', metrics.handler());
   app.get('/healthz', health(options.nonces === undefined ? {} : { checks: { nonces: nonceStoreCheck(options.nonces) } }));
   app.get('/hello', (c) => c.text('Hello, World!'));

@@ -1,9 +1,11 @@
 /**
  * The demo's /metrics and /healthz, in process: a scrape in the Prometheus
  * text format that counts the demo's own traffic and its refused signatures,
- * and a health endpoint that checks the nonce store it was given.
+ * and a health endpoint that checks the nonce store it was given; over a
+ * socket, the open connections of the server `listen()` started.
  */
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import { describe, test } from 'node:test';
 import { createDemoApp } from '../../src/demo/app.ts';
 import { createMetrics } from '../../src/index.ts';
@@ -34,4 +36,22 @@ describe('demo observability', () => {
     assert.equal(res.status, 503);
     assert.deepEqual(await res.json(), { status: 'unavailable', checks: { nonces: 'failed' } });
   });
+
+  test('/metrics counts the open connections of the server the demo listens on', async (t) => {
+    const app = createDemoApp({ keys: KEYS, metrics: createMetrics({ processMetrics: false }) });
+    const server = await app.listen({ port: 0 });
+    t.after(() => server.close({ graceMs: 0 }));
+    const held = await Promise.all([1, 2, 3].map(() => connect(server.port)));
+    t.after(() => held.forEach((socket) => socket.destroy()));
+    const res = await fetch(`http://127.0.0.1:${server.port}/metrics`, { headers: { connection: 'close' } });
+    const families = parseExposition(await res.text());
+    assert.ok(sampleValue(families, 'signwire_open_connections', {})! >= 3, 'the three held sockets are counted');
+  });
 });
+
+function connect(port: number): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1', () => resolve(socket));
+    socket.once('error', reject);
+  });
+}
