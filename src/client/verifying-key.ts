@@ -9,16 +9,11 @@
  *   base64 lines
  *   -----END PUBLIC KEY-----
  */
-import { SignwireError } from '../errors.ts';
-import { decodeBase64 } from '../sign/structured-fields/base64.ts';
-import type { WebCryptoKey } from './signing-key.ts';
+import { invalidKey, isCryptoKey, messageOf, pemBody, pemLabel, secretBytes, subtle, type WebCryptoKey } from './key-material.ts';
 import { WEBCRYPTO_ALGORITHMS, type ClientAlgorithm } from './webcrypto-algorithms.ts';
 
 /** A key as callers give it: secret string or bytes (HMAC), SPKI PEM public key (the others), or a `CryptoKey`. */
 export type VerifyingKey = string | Uint8Array | WebCryptoKey;
-
-const PEM_LABEL = /^-----BEGIN ([A-Z0-9 ]+)-----/;
-const SPKI_PEM = /^-----BEGIN PUBLIC KEY-----\r?\n([A-Za-z0-9+/=\s]+?)-----END PUBLIC KEY-----\s*$/;
 
 /**
  * The WebCrypto key to verify with for `alg`. Throws `ERR_INVALID_KEY` for
@@ -55,39 +50,14 @@ export async function verifyBytes(alg: ClientAlgorithm, key: WebCryptoKey, data:
   }
 }
 
-function secretBytes(alg: ClientAlgorithm, key: string | Uint8Array): Uint8Array {
-  const bytes = typeof key === 'string' ? new TextEncoder().encode(key) : key;
-  if (!(bytes instanceof Uint8Array) || bytes.length === 0) throw invalidKey(`${alg} needs a non-empty secret (a string or a Uint8Array)`);
-  return bytes;
-}
-
 function spkiBytes(alg: ClientAlgorithm, key: string | Uint8Array): Uint8Array {
   if (typeof key !== 'string') throw invalidKey(`${alg} needs an SPKI PEM public key string or a CryptoKey`);
-  const label = PEM_LABEL.exec(key.trim())?.[1];
+  const label = pemLabel(key);
   if (label !== 'PUBLIC KEY') {
     const got = label === undefined ? '' : `, got "BEGIN ${label}"`;
     throw invalidKey(`${alg} needs a PEM public key ("-----BEGIN PUBLIC KEY-----")${got}; derive it with: openssl pkey -pubout -in key.pem`);
   }
-  const match = SPKI_PEM.exec(key.trim());
-  const der = match === null ? undefined : decodeBase64(match[1]!.replace(/\s+/g, ''));
-  if (der === undefined || der.length === 0) throw invalidKey(`${alg}: the PEM public key is malformed`);
+  const der = pemBody(key, 'PUBLIC KEY');
+  if (der === undefined) throw invalidKey(`${alg}: the PEM public key is malformed`);
   return der;
-}
-
-function isCryptoKey(key: VerifyingKey): key is WebCryptoKey {
-  return typeof key === 'object' && key !== null && !(key instanceof Uint8Array) && 'algorithm' in key && 'type' in key;
-}
-
-function subtle(): typeof globalThis.crypto.subtle {
-  const api = globalThis.crypto?.subtle;
-  if (api === undefined) throw new SignwireError('ERR_INVALID_OPTION', 'WebCrypto (crypto.subtle) is not available here; a browser needs a secure context (https or localhost)');
-  return api;
-}
-
-function invalidKey(message: string, cause?: unknown): SignwireError {
-  return new SignwireError('ERR_INVALID_KEY', message, cause === undefined ? undefined : { cause });
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
