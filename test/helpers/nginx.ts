@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { freePort } from './redis-server.ts';
+import { stopChild } from './child-process.ts';
 
 /** Where nginx may be: on the PATH, or in /usr/sbin (not on every user's PATH). */
 const CANDIDATES = ['nginx', '/usr/sbin/nginx'];
@@ -94,7 +95,7 @@ export async function startNginx(t: TestContext, bin: string, http: (port: numbe
       if (!started.includes('Address already in use')) break;
       continue;
     }
-    t.after(() => stop(started));
+    t.after(() => stopChild(started));
     return { port, config, errorLog: () => readLog(dir) };
   }
   throw new Error(`nginx did not start: ${failure}`);
@@ -130,19 +131,10 @@ async function launch(bin: string, dir: string, port: number): Promise<ChildProc
     if (ownsPidFile(dir, child) && (await accepts(port))) return child;
     await sleep(25);
   }
-  await stop(child);
+  await stopChild(child);
   return `not accepting on port ${port} within 5 s: ${stderr}${readLog(dir)}`;
 }
 
-/** SIGTERM (nginx's fast shutdown), SIGKILL after 3 s; resolves once the master has exited. */
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 3_000);
-  await exited;
-  clearTimeout(timer);
-}
 
 function accepts(port: number): Promise<boolean> {
   return new Promise((resolve) => {

@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stopChild } from './child-process.ts';
 
 /** Why the Redis tests cannot run here, or undefined when `redis-server` is installed. */
 export function redisServerMissing(): string | undefined {
@@ -40,7 +41,7 @@ export async function startRedisServer(): Promise<RedisServer> {
   const stop = async (): Promise<void> => {
     const running = child;
     child = undefined;
-    if (running !== undefined) await kill(running);
+    if (running !== undefined) await stopChild(running);
   };
   return {
     port,
@@ -70,19 +71,10 @@ async function launch(port: number, dir: string): Promise<ChildProcess> {
     if (await answersPing(port)) return child;
     await sleep(25);
   }
-  await kill(child);
+  await stopChild(child);
   throw new Error(`redis-server did not answer PING on port ${port} within 5 s: ${stderr}`);
 }
 
-async function kill(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGCONT'); // a paused server would not act on SIGTERM
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
-  await exited;
-  clearTimeout(timer);
-}
 
 function answersPing(port: number): Promise<boolean> {
   return new Promise((resolve) => {

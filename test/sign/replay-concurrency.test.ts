@@ -21,6 +21,7 @@ import { App, MemoryNonceStore, RedisNonceStore, contentDigest, verifySignature 
 import type { NonceStore } from '../../src/index.ts';
 import { ALGORITHMS, serializeSignature, serializeSignatureInput, signatureBase, signatureBaseBytes } from '../../src/sign/rfc9421/index.ts';
 import { redisServerMissing, startRedisServer, type RedisServer } from '../helpers/redis-server.ts';
+import { stopChild } from '../helpers/child-process.ts';
 
 const COPIES = 100;
 const KEY_ID = 'replay-test';
@@ -180,7 +181,7 @@ describe('replay protection in Redis', { skip: missing ?? false }, () => {
       }
     });
     after(async () => {
-      await Promise.all(children.map(stopChild));
+      await Promise.all(children.map((child) => stopChild(child)));
     });
 
     test('100 copies split across both: exactly one is accepted overall, 99 refused ERR_SIG_REPLAYED', { timeout: 30_000 }, async () => {
@@ -210,12 +211,3 @@ function portOf(child: ChildProcess): Promise<number> {
   });
 }
 
-/** SIGTERM, then SIGKILL after 3 s; resolves once the child has exited. */
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 3_000);
-  await exited;
-  clearTimeout(timer);
-}
