@@ -258,7 +258,7 @@ export class WireResponse {
 
   /** A Content-Length the handler set, or -1. */
   #declaredHeaderLength(): number {
-    if (this.#names.length === 0) return -1;
+    if (!this.#managed) return -1; // Content-Length is a managed header: none was set
     const value = this.getHeader('content-length');
     if (value === undefined) return -1;
     if (!/^\d{1,15}$/.test(value)) throw new WireUsageError('ERR_HTTP_INVALID_HEADER', 'Content-Length must be a non-negative integer');

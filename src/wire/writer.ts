@@ -42,8 +42,15 @@ export function outgoingName(name: string): string {
 
 /** A header name lower-cased for a lookup (`getHeader`, `removeHeader`); never throws. */
 export function lookupName(name: string): string {
-  return lowerNames.get(name) ?? name.toLowerCase();
+  let lower = lowerNames.get(name) ?? lookedUp.get(name);
+  if (lower !== undefined) return lower;
+  lower = name.toLowerCase();
+  if (lookedUp.size < MAX_CACHED_NAMES) lookedUp.set(name, lower);
+  return lower;
 }
+
+/** Names looked up (not necessarily valid tokens), lower-cased, kept apart from the outgoing ones. */
+const lookedUp = new Map<string, string>();
 
 /**
  * Throws unless `value` has no CR, LF, NUL or other control character but
