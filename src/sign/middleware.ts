@@ -60,7 +60,8 @@ export function signedRequest(c: Context): SignedRequest {
   return {
     method: req.method,
     target: req.raw.url,
-    path: req.path,
+    // RFC 9112 §3.3: for an asterisk-form target (OPTIONS *) the target URI's path is empty (so @path is "/").
+    path: req.raw.url === '*' ? '' : req.path,
     search: req.search,
     authority: req.host,
     scheme: req.protocol,

@@ -9,6 +9,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { App, signResponses } from '../../src/index.ts';
+import { verifyResponse } from '../../src/client/index.ts';
 import { codeOf, listen, recordingLogger } from '../helpers/app.ts';
 import { parseResponses } from '../helpers/server.ts';
 import { exchange } from '../helpers/sockets.ts';
@@ -74,6 +75,10 @@ describe('OPTIONS * in process', () => {
     const res = await asterisk(app);
     assert.equal(res.status, 204);
     assert.match(res.headers.get('signature-input') ?? '', /^reqres=\("@status" "@method";req/);
+    // RFC 9112 §3.3: the target URI of "OPTIONS *" has an empty path, so "@path";req is "/".
+    const request = { method: 'OPTIONS', url: 'http://localhost/', headers: {} };
+    const verified = await verifyResponse({ status: res.status, headers: res.headers, body: new Uint8Array(res.body) }, { request, key: 'asterisk secret', alg: 'hmac-sha256' });
+    assert.equal(verified.keyId, 'api');
   });
 
   test('any other method with "*" is refused by the wire: 400 ERR_HTTP_TARGET', async () => {
