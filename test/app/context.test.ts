@@ -5,13 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { App, SignwireError, type AppOptions, type Context, type CookieOptions } from '../../src/index.ts';
+import { App, SignwireError, type Context, type CookieOptions } from '../../src/index.ts';
 import { RawClient } from '../helpers/sockets.ts';
-import { bounded, codeOf, listen, recordingLogger, sleep } from '../helpers/app.ts';
-
-function quietApp(options: AppOptions = {}): App {
-  return new App({ logger: recordingLogger().logger, ...options });
-}
+import { bounded, codeOf, listen, quietApp, recordingLogger, sleep } from '../helpers/app.ts';
 
 /** An app whose GET / answers with `handler`. */
 function answering(handler: (c: Context) => unknown): App {

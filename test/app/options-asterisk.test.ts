@@ -10,13 +10,9 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { App, signResponses } from '../../src/index.ts';
 import { verifyResponse } from '../../src/client/index.ts';
-import { codeOf, listen, recordingLogger } from '../helpers/app.ts';
+import { codeOf, listen, quietApp } from '../helpers/app.ts';
 import { parseResponses } from '../helpers/server.ts';
 import { exchange } from '../helpers/sockets.ts';
-
-function quietApp(): App {
-  return new App({ logger: recordingLogger().logger });
-}
 
 const asterisk = (app: App) => app.request('*', { method: 'OPTIONS' });
 

@@ -14,11 +14,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { App, type AppOptions, type Context, type InProcessInit } from '../../src/index.ts';
 import { RawClient } from '../helpers/sockets.ts';
-import { bounded, codeOf, listen, recordingLogger } from '../helpers/app.ts';
-
-function quietApp(options: AppOptions = {}): App {
-  return new App({ logger: recordingLogger().logger, ...options });
-}
+import { bounded, codeOf, listen, quietApp, recordingLogger } from '../helpers/app.ts';
 
 /** An app with one route that answers `pick(c)` as JSON. */
 function probe(pattern: string, pick: (c: Context) => unknown, options: AppOptions = {}): App {

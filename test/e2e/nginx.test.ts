@@ -23,8 +23,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test, type TestContext } from 'node:test';
 import { signRequest } from '../../src/client/index.ts';
-import { App, DEFAULT_LIMITS, verifySignature, type AppOptions, type Context, type Server, type TrustProxy } from '../../src/index.ts';
-import { codeOf, listen, recordingLogger, sleep } from '../helpers/app.ts';
+import { App, DEFAULT_LIMITS, verifySignature, type Context, type Server, type TrustProxy } from '../../src/index.ts';
+import { codeOf, listen, quietApp, sleep } from '../helpers/app.ts';
 import { requireBinary, run, tempDir } from '../helpers/clients.ts';
 import { deploymentSnippet, replaceOnce, requireNginx, startNginx, type Nginx } from '../helpers/nginx.ts';
 import { requestFrom } from '../helpers/request-from.ts';
@@ -57,10 +57,6 @@ async function behindNginx(t: TestContext, app: App, variant: Variant = {}): Pro
   const server = await listen(t, app);
   const nginx = await startNginx(t, bin, (port) => docsConfig(server.port, port, variant));
   return { nginx, server };
-}
-
-function quietApp(options: AppOptions): App {
-  return new App({ logger: recordingLogger().logger, ...options });
 }
 
 /** What the app saw of a request. */

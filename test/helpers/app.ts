@@ -1,11 +1,11 @@
 /**
- * Test helpers for the app layer: a logger that records instead of printing,
+ * Test helpers for the app layer: an App that logs nowhere, a logger that records instead of printing,
  * a server started for one test and closed after it, the `error.code` of an
  * in-process response, and a console capture to prove that nothing is
  * printed.
  */
 import type { TestContext } from 'node:test';
-import type { App, InProcessResponse, Logger, Server } from '../../src/index.ts';
+import { App, type AppOptions, type InProcessResponse, type Logger, type Server } from '../../src/index.ts';
 
 export interface RecordingLogger {
   readonly logger: Logger;
@@ -13,6 +13,11 @@ export interface RecordingLogger {
   readonly errors: unknown[];
   /** Access lines, in order. */
   readonly lines: string[];
+}
+
+/** An App whose errors go to a recording logger instead of stderr. */
+export function quietApp(options: AppOptions = {}): App {
+  return new App({ logger: recordingLogger().logger, ...options });
 }
 
 /** A logger that keeps errors and (when `access`) access lines in arrays. */
