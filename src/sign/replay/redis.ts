@@ -199,6 +199,7 @@ function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
 }
 
 async function openClient(url: string, library: 'ioredis' | 'redis' | undefined, timeoutMs: number): Promise<OwnedClient> {
+  const where = redisAddress(url);
   const names = library === undefined ? (['ioredis', 'redis'] as const) : [library];
   for (const name of names) {
     const module = await importOptional(name);
@@ -208,11 +209,27 @@ async function openClient(url: string, library: 'ioredis' | 'redis' | undefined,
       await withTimeout(owned.connect(), timeoutMs);
     } catch (err) {
       await owned.disconnect();
-      throw err instanceof SignatureError ? err : new SignatureError('ERR_SIG_STORE_UNAVAILABLE', `cannot connect to ${name}`, { cause: err });
+      const why = err instanceof Error ? err.message : String(err);
+      throw new SignatureError('ERR_SIG_STORE_UNAVAILABLE', `cannot connect to Redis at ${where} (with ${name}): ${why}`, { cause: err });
     }
     return owned;
   }
   throw invalid(`fromUrl() needs the optional peer ${names.map((n) => `"${n}"`).join(' or ')}: npm install ${names[0]}`);
+}
+
+/**
+ * "redis://host:port/db" for messages: the URL checked (redis: or rediss:),
+ * without its user name and password, which must never reach a log.
+ */
+function redisAddress(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw invalid(`"${url.replace(/\/\/[^@/]*@/, '//***@')}" is not a URL; use redis://host:port (or rediss:// for TLS)`);
+  }
+  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') throw invalid(`the URL must start with redis:// or rediss://, got ${parsed.protocol}//`);
+  return `${parsed.protocol}//${parsed.host}${parsed.pathname === '/' ? '' : parsed.pathname}`;
 }
 
 /** The loaded module, or undefined when the package is not installed. */

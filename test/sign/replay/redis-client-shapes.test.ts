@@ -172,6 +172,23 @@ describe('RedisNonceStore options', () => {
     await assert.rejects(RedisNonceStore.fromUrl('redis://127.0.0.1:1', { timeoutMs: 0 }), { code: 'ERR_INVALID_OPTION' });
   });
 
+  test('fromUrl() refuses what is not a redis:// or rediss:// URL with ERR_INVALID_OPTION, before connecting', async () => {
+    for (const url of ['not a url', 'http://127.0.0.1:6379', '127.0.0.1:6379']) {
+      await assert.rejects(RedisNonceStore.fromUrl(url), { code: 'ERR_INVALID_OPTION' }, url);
+    }
+  });
+
+  test('a failed connection names the address but never the password in the URL', async () => {
+    const port = await freePort();
+    const error = await RedisNonceStore.fromUrl(`redis://app:s3cret-pw@127.0.0.1:${port}/2`, { timeoutMs: 300 }).then(
+      () => assert.fail('connected to nothing'),
+      (err: Error & { code?: string }) => err,
+    );
+    assert.equal(error.code, 'ERR_SIG_STORE_UNAVAILABLE');
+    assert.ok(error.message.includes(`redis://127.0.0.1:${port}/2`), error.message);
+    assert.ok(!error.message.includes('s3cret-pw'), error.message);
+  });
+
   for (const library of ['ioredis', 'redis'] as const) {
     test(`fromUrl() with ${library} rejects with ERR_SIG_STORE_UNAVAILABLE within timeoutMs when nothing listens`, async () => {
       const port = await freePort();
