@@ -16,10 +16,9 @@ import { runCli } from './run-cli.ts';
 
 const fixture = (name: string): string => fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
 
-/** "2 workers (pids 11, 12), …" → [11, 12] */
-function workerPids(output: string): number[] {
-  const match = /(\d+) workers? \(pids ([\d, ]+)\)/.exec(output);
-  assert.ok(match !== null, `no workers line in:\n${output}`);
+/** "2 workers (pids 11, 12), …" → [11, 12], waiting for the line: it follows "Serving HTTP …", maybe in a later chunk. */
+async function workerPids(server: ReturnType<typeof startCli>): Promise<number[]> {
+  const match = await server.waitFor(/(\d+) workers? \(pids ([\d, ]+)\)/, 10_000);
   return match[2]!.split(', ').map(Number);
 }
 
@@ -45,7 +44,7 @@ describe('serve --workers 2', { timeout: 120_000 }, () => {
   test('a MODULE: both workers answer on the printed port; SIGTERM → "Shutting down ...", exit 0', async (t) => {
     const server = startCli(t, ['serve', fixture('cluster-app.ts'), '--workers', '2', '--port', '0', '--quiet']);
     const port = await servingPort(server);
-    const pids = workerPids(server.stdout);
+    const pids = await workerPids(server);
     assert.equal(new Set(pids).size, 2);
     const answered = new Set<number>();
     // Round-robin hands each new connection to the next free worker: a few connections reach both.
@@ -63,8 +62,9 @@ describe('serve --workers 2', { timeout: 120_000 }, () => {
     const keys = join(dir, 'demo.keys.json');
     const server = startCli(t, ['serve', '--workers', '2', '--port', '0', '--keys', keys, '--quiet']);
     const port = await servingPort(server);
+    // The banner's last line: once it is there, the whole banner is.
+    await server.waitFor(new RegExp(`signwire request http://127\\.0\\.0\\.1:${port}/api/whoami --key-id demo --keys ${keys}`), 10_000);
     assert.equal((server.stdout.match(/Created the demo key "demo"/g) ?? []).length, 1);
-    assert.match(server.stdout, new RegExp(`signwire request http://127\\.0\\.0\\.1:${port}/api/whoami --key-id demo --keys ${keys}`));
     assert.ok(JSON.parse(readFileSync(keys, 'utf8')).keys.demo.secret.length > 0);
     for (let i = 0; i < 4; i++) assert.equal((await requestOnNewConnection(port, '/hello')).body, 'Hello, World!');
     server.signal('SIGINT');
