@@ -13,7 +13,7 @@
  * const server = await app.listen({ port: 8000 });
  */
 import { SignwireError } from '../errors.ts';
-import type { Handler as WireHandler } from '../wire/connection.ts';
+import type { Handler as WireHandler } from '../wire/connection-host.ts';
 import { resolveLimits, type Limits } from '../wire/limits.ts';
 import type { WireRequest } from '../wire/request.ts';
 import type { WireResponse } from '../wire/response.ts';

@@ -6,7 +6,7 @@
  * responses exactly as a client would see them.
  */
 import { DEFAULT_LIMITS, type Limits } from '../wire/limits.ts';
-import type { Handler } from '../wire/connection.ts';
+import type { Handler } from '../wire/connection-host.ts';
 import { ParseError } from '../wire/errors.ts';
 import { BODY, END, HEAD, NEED_MORE, RequestParser } from '../wire/parser.ts';
 import { WireRequest, type BodyFlow, type PeerInfo } from '../wire/request.ts';

@@ -13,29 +13,13 @@
 import type { Socket } from 'node:net';
 import { SignwireError } from '../errors.ts';
 import { ParseError } from './errors.ts';
-import type { Limits } from './limits.ts';
 import { BODY, END, HEAD, NEED_MORE, RequestParser } from './parser.ts';
+import type { ConnectionHost } from './connection-host.ts';
+import type { Limits } from './limits.ts';
 import { WireRequest, type BodyFlow, type PeerInfo } from './request.ts';
 import { OutputBatch } from './output-batch.ts';
 import { WireResponse, type ResponseSink } from './response.ts';
 import { CONTINUE_RESPONSE, errorResponse } from './writer.ts';
-
-/** A wire handler: gets the request, writes the response (sync or async). */
-export type Handler = (req: WireRequest, res: WireResponse) => unknown;
-
-/** What a connection needs from its server. */
-export interface ConnectionHost {
-  readonly handler: Handler;
-  readonly limits: Limits;
-  readonly keepAliveLine: string;
-  /** The current time in ms, refreshed by the server's sweep (deadlines need no finer clock). */
-  readonly now: number;
-  /** The `Date` line for responses, refreshed with `now`. */
-  readonly dateLine: string;
-  readonly draining: boolean;
-  reportError(error: unknown): void;
-  connectionClosed(connection: Connection): void;
-}
 
 const IDLE = 0;
 const IN_HEAD = 1;

@@ -1,6 +1,6 @@
 /** The wire layer: an HTTP/1.1 server on raw sockets. */
 export { createServer, Server, type ServerOptions, type ListenOptions, type CloseOptions } from './server.ts';
-export type { Handler as WireHandler } from './connection.ts';
+export type { Handler as WireHandler } from './connection-host.ts';
 export { WireRequest, type PeerInfo } from './request.ts';
 export { WireResponse } from './response.ts';
 export { DEFAULT_LIMITS, resolveLimits, type Limits } from './limits.ts';

@@ -17,7 +17,8 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import { SignwireError } from '../errors.ts';
-import { Connection, type ConnectionHost, type Handler } from './connection.ts';
+import type { ConnectionHost, Handler } from './connection-host.ts';
+import { Connection } from './connection.ts';
 import { resolveLimits, type Limits } from './limits.ts';
 import { dateLine } from './writer.ts';
 
