@@ -41,6 +41,27 @@ ${schemeHelp(false)}`;
  * await verify(['--keys', 'signwire.keys.json', 'request.http']); // 0 when it verifies, else 1
  */
 export async function verify(args: string[]): Promise<number> {
+  const parsed = parseVerifyArgs(args);
+  if (parsed === undefined) {
+    console.log(HELP);
+    return 0;
+  }
+  const { values, source, window } = parsed;
+  const { name, scheme, keys } = await verifySetup(values);
+  const request = parseRawRequest(await readInput(source), values.https === true ? 'https' : 'http');
+  const verifier = createVerifier({ scheme, ...(keys !== undefined && { keys }), window, debug: values.debug === true });
+  try {
+    console.log(okLine(await verifier.verify(request), name));
+    return 0;
+  } catch (error) {
+    if (!(error instanceof SignatureError)) throw error;
+    printRefusal(error);
+    return 1;
+  }
+}
+
+/** The options, the request's source ("-" for stdin) and the window, or undefined for --help; throws `UsageError`. */
+function parseVerifyArgs(args: string[]) {
   const { values, positionals } = parseArgs({
     args,
     options: {
@@ -56,27 +77,19 @@ export async function verify(args: string[]): Promise<number> {
     allowPositionals: true,
     strict: true,
   });
-  if (values.help === true) {
-    console.log(HELP);
-    return 0;
-  }
+  if (values.help === true) return undefined;
   if (values.keys === undefined && values.secret === undefined) throw new UsageError('--keys FILE is required (or --secret S)');
   if (positionals.length > 1) throw new UsageError('give one RAW_REQUEST_FILE (or "-" for stdin)');
   const window = windowSeconds(values.window);
   const source = positionals[0] ?? '-';
   if (source === '-' && process.stdin.isTTY === true) throw new UsageError('give a RAW_REQUEST_FILE, or pipe the request into stdin');
-  const { name, scheme, keys } = await verifySetup(values);
-  const request = parseRawRequest(await readInput(source), values.https === true ? 'https' : 'http');
-  const verifier = createVerifier({ scheme, ...(keys !== undefined && { keys }), window, debug: values.debug === true });
-  try {
-    console.log(okLine(await verifier.verify(request), name));
-    return 0;
-  } catch (error) {
-    if (!(error instanceof SignatureError)) throw error;
-    console.log(`${error.code} ${error.message}`);
-    for (const [field, value] of Object.entries(error.debugInfo ?? {})) console.log(`${words(field)}, as the verifier computed it:\n${value}`);
-    return 1;
-  }
+  return { values, source, window };
+}
+
+/** The code and message, then every debug field the error carries (the signature base; SigV4's canonical request…). */
+function printRefusal(error: SignatureError): void {
+  console.log(`${error.code} ${error.message}`);
+  for (const [field, value] of Object.entries(error.debugInfo ?? {})) console.log(`${words(field)}, as the verifier computed it:\n${value}`);
 }
 
 function okLine(verified: VerifiedSignature, scheme: string): string {
