@@ -12,12 +12,11 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { freePort } from './redis-server.ts';
-import { stopChild } from './child-process.ts';
+import { probePort, stopChild } from './child-process.ts';
 
 /** Where nginx may be: on the PATH, or in /usr/sbin (not on every user's PATH). */
 const CANDIDATES = ['nginx', '/usr/sbin/nginx'];
@@ -128,25 +127,11 @@ async function launch(bin: string, dir: string, port: number): Promise<ChildProc
   const deadline = Date.now() + 5_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) return `exit ${child.exitCode}: ${stderr}${readLog(dir)}`;
-    if (ownsPidFile(dir, child) && (await accepts(port))) return child;
+    if (ownsPidFile(dir, child) && (await probePort(port))) return child;
     await sleep(25);
   }
   await stopChild(child);
   return `not accepting on port ${port} within 5 s: ${stderr}${readLog(dir)}`;
-}
-
-
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    const done = (ok: boolean): void => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(500, () => done(false));
-    socket.on('error', () => done(false));
-    socket.on('connect', () => done(true));
-  });
 }
 
 /** nginx writes its pid file once its listening sockets are open: then the port is nginx's, not another process's. */

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stopChild } from './child-process.ts';
+import { probePort, stopChild } from './child-process.ts';
 
 /** Why the Redis tests cannot run here, or undefined when `redis-server` is installed. */
 export function redisServerMissing(): string | undefined {
@@ -68,26 +68,11 @@ async function launch(port: number, dir: string): Promise<ChildProcess> {
   const deadline = Date.now() + 5000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`redis-server exited (${child.exitCode}): ${stderr}`);
-    if (await answersPing(port)) return child;
+    if (await probePort(port, { send: 'PING\r\n', answer: '+PONG' })) return child;
     await sleep(25);
   }
   await stopChild(child);
   throw new Error(`redis-server did not answer PING on port ${port} within 5 s: ${stderr}`);
-}
-
-
-function answersPing(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    const done = (ok: boolean): void => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(500, () => done(false));
-    socket.on('error', () => done(false));
-    socket.on('connect', () => socket.write('PING\r\n'));
-    socket.on('data', (data) => done(data.toString().startsWith('+PONG')));
-  });
 }
 
 /** A port that was free on 127.0.0.1 a moment ago (also: a closed port to dial). */
