@@ -127,21 +127,10 @@ export class RawClient {
 
   /** Resolves once `predicate(received bytes)` holds; rejects after `timeoutMs` or if the server closes first. */
   waitFor(predicate: (data: Buffer) => boolean, what: string, timeoutMs = 1500): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const check = (): void => {
-        if (predicate(this.data)) done();
-        else if (this.closed) done(new Error(`closed before ${what}: ${preview(this.data)}`));
-      };
-      const timer = setTimeout(() => done(new Error(`timed out waiting for ${what}: ${preview(this.data)}`)), timeoutMs);
-      const done = (error?: Error): void => {
-        clearTimeout(timer);
-        this.#waiters.delete(check);
-        if (error === undefined) resolve();
-        else reject(error);
-      };
-      this.#waiters.add(check);
-      check();
-    });
+    return this.#until(() => {
+      if (predicate(this.data)) return true;
+      return this.closed ? new Error(`closed before ${what}: ${preview(this.data)}`) : false;
+    }, () => `timed out waiting for ${what}: ${preview(this.data)}`, timeoutMs);
   }
 
   /** Resolves with the first `count` responses once they are complete. */
@@ -152,11 +141,18 @@ export class RawClient {
 
   /** Resolves once the server has closed the connection; rejects after `timeoutMs`. */
   waitForClose(timeoutMs = 1500): Promise<void> {
+    return this.#until(() => this.closed, () => `connection still open after ${timeoutMs} ms`, timeoutMs);
+  }
+
+  /** Re-checks `state` on every event until it is true (resolve) or an Error (reject); `late()` after `timeoutMs`. */
+  #until(state: () => boolean | Error, late: () => string, timeoutMs: number): Promise<void> {
     return new Promise((resolve, reject) => {
       const check = (): void => {
-        if (this.closed) done();
+        const now = state();
+        if (now === true) done();
+        else if (now instanceof Error) done(now);
       };
-      const timer = setTimeout(() => done(new Error(`connection still open after ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(() => done(new Error(late())), timeoutMs);
       const done = (error?: Error): void => {
         clearTimeout(timer);
         this.#waiters.delete(check);
