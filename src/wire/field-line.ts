@@ -9,31 +9,41 @@
  * RFC 9112 §5.2: obs-fold (a line starting with SP or HTAB) is rejected.
  */
 import { ParseError } from './errors.ts';
-import { COLON, FIELD_VALUE, TCHAR, isWhitespace, lineEndingError } from './tokens.ts';
+import { COLON, CR, FIELD_VALUE, LF, TCHAR, isWhitespace, lineEndingError } from './tokens.ts';
 
 /**
- * Parses `text[start, end)` (the line without its CRLF) and appends the name
- * (as sent) and the trimmed value to `out`. Throws `ParseError`.
+ * Parses the line starting at `start`, which must end in CRLF within `text`,
+ * appends the name (as sent) and the trimmed value to `out`, and returns
+ * where its CRLF is. One pass: the scan that checks the value also finds the
+ * line's end. Throws `ParseError`.
  */
-export function parseFieldLine(text: string, start: number, end: number, out: string[]): void {
+export function parseFieldLine(text: string, start: number, out: string[]): number {
   if (isWhitespace(text.charCodeAt(start))) {
     throw new ParseError('ERR_HTTP_HEADER', 400, 'obsolete line folding is not allowed');
   }
   let i = start;
-  while (i < end && TCHAR[text.charCodeAt(i)] === 1) i++;
-  if (i === start || i === end || text.charCodeAt(i) !== COLON) throw invalidName(text, i, start, end);
+  while (TCHAR[text.charCodeAt(i)] === 1) i++;
+  if (i === start || text.charCodeAt(i) !== COLON) throw invalidName(text, i, start, lineEnd(text, start));
   const nameEnd = i++;
-  while (i < end && isWhitespace(text.charCodeAt(i))) i++;
+  while (isWhitespace(text.charCodeAt(i))) i++;
   const valueStart = i;
   let valueEnd = valueStart;
-  for (; i < end; i++) {
+  for (; ; i++) {
     const code = text.charCodeAt(i);
-    if (FIELD_VALUE[code] !== 1) {
-      throw lineEndingError(text, i, end) ?? new ParseError('ERR_HTTP_HEADER', 400, 'invalid character in header field value');
-    }
+    if (FIELD_VALUE[code] !== 1) break;
     if (code !== 0x20 && code !== 0x09) valueEnd = i + 1;
   }
+  if (text.charCodeAt(i) !== CR || text.charCodeAt(i + 1) !== LF) {
+    throw lineEndingError(text, i, lineEnd(text, start)) ?? new ParseError('ERR_HTTP_HEADER', 400, 'invalid character in header field value');
+  }
   out.push(text.substring(start, nameEnd), text.substring(valueStart, valueEnd));
+  return i;
+}
+
+/** Where the CRLF ending the line at `start` is (for error messages, off the fast path). */
+function lineEnd(text: string, start: number): number {
+  const end = text.indexOf('\r\n', start);
+  return end === -1 ? text.length : end;
 }
 
 function invalidName(text: string, at: number, start: number, end: number): ParseError {

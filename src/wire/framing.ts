@@ -28,16 +28,24 @@ export interface Framing {
   readonly keepAlive: boolean;
   /** The Expect field value, lower-cased, when present. */
   readonly expect: string | undefined;
+  /** The Host field value, when present (checked). */
+  readonly host: string | undefined;
 }
 
 const MAX_CONTENT_LENGTH_DIGITS = 15; // 10^15 - 1 < Number.MAX_SAFE_INTEGER
 
-/** Decides framing for `rawHeaders` (flat name/value pairs) of a request with the given minor version. */
-export function decideFraming(rawHeaders: readonly string[], minorVersion: number): Framing {
+/**
+ * Decides framing for `rawHeaders` (flat name/value pairs) of a request with
+ * the given minor version. `checkedHost` is a Host value already found valid
+ * (a connection's clients send the same one every time): equal, it is not
+ * scanned again.
+ */
+export function decideFraming(rawHeaders: readonly string[], minorVersion: number, checkedHost?: string): Framing {
   let contentLength = -1;
   let transferEncoding: string | undefined;
   let connection = '';
   let expect: string | undefined;
+  let host: string | undefined;
   let hostCount = 0;
   for (let i = 0; i < rawHeaders.length; i += 2) {
     const name = rawHeaders[i]!;
@@ -46,7 +54,8 @@ export function decideFraming(rawHeaders: readonly string[], minorVersion: numbe
       case 4:
         if (lowerEquals(name, 'host')) {
           hostCount++;
-          checkHost(value);
+          if (value !== checkedHost) checkHost(value);
+          host = value;
         }
         break;
       case 6:
@@ -73,7 +82,7 @@ export function decideFraming(rawHeaders: readonly string[], minorVersion: numbe
   }
   if (hostCount > 1) throw new ParseError('ERR_HTTP_HOST', 400, 'more than one Host header');
   const chunked = transferEncoding !== undefined && checkTransferEncoding(transferEncoding, minorVersion, contentLength);
-  return { contentLength, chunked, keepAlive: decideKeepAlive(connection, minorVersion), expect };
+  return { contentLength, chunked, keepAlive: decideKeepAlive(connection, minorVersion), expect, host };
 }
 
 /** `name` equals `lower` ignoring ASCII case; the caller has checked the lengths are equal. No allocation. */

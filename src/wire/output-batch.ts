@@ -1,16 +1,23 @@
 /**
  * A connection's output. Writes go straight to the socket, except while a
  * batch of pipelined requests is answered: then the socket is corked and
- * plain UTF-8 text is joined, so the whole batch leaves in one write (what
- * the canned-response ceiling does).
+ * text is joined, so the whole batch leaves in one write (what the
+ * canned-response ceiling does).
+ *
+ * Text comes in three encodings. 'ascii' text is the same bytes in latin1
+ * and UTF-8, so it joins either; 'latin1' and 'utf8' text do not mix (a
+ * batch switching between them is written in pieces). Text known to be
+ * ASCII is written as latin1, which Node copies without transcoding.
  */
 import type { Socket } from 'node:net';
 
 export class OutputBatch {
   readonly #socket: Socket;
   #corked = false;
-  /** UTF-8 text written while corked, sent as one string when the batch is flushed. */
+  /** Text written while corked, sent as one string when the batch is flushed. */
   #text = '';
+  /** How `#text` must be encoded: 'latin1' (also when all ASCII) or 'utf8'. */
+  #textEncoding: 'latin1' | 'utf8' = 'latin1';
   #flushScheduled = false;
 
   constructor(socket: Socket) {
@@ -29,14 +36,23 @@ export class OutputBatch {
     this.#socket.cork();
   }
 
-  /** Writes (or, in a batch, collects) `data`; false when the socket buffer is full. */
+  /**
+   * Writes (or, in a batch, collects) `data`; false when the socket buffer is
+   * full. Strings default to UTF-8; 'ascii' promises every char is below 0x80.
+   */
   write(data: string | Uint8Array, encoding?: BufferEncoding): boolean {
-    if (this.#corked && typeof data === 'string' && (encoding === undefined || encoding === 'utf8')) {
-      this.#text += data;
-      return true;
+    if (typeof data !== 'string') {
+      this.#flushText();
+      return this.#socket.write(data);
     }
-    this.#flushText();
-    return encoding === undefined ? this.#socket.write(data) : this.#socket.write(data, encoding);
+    const textEncoding = encoding === 'ascii' || encoding === 'latin1' ? 'latin1' : 'utf8';
+    if (!this.#corked) return this.#socket.write(data, textEncoding);
+    if (encoding !== 'ascii' && textEncoding !== this.#textEncoding) {
+      this.#flushText();
+      this.#textEncoding = textEncoding;
+    }
+    this.#text += data;
+    return true;
   }
 
   /** Ends the batch: the collected text and everything corked leave now. */
@@ -61,6 +77,6 @@ export class OutputBatch {
     if (this.#text === '') return;
     const text = this.#text;
     this.#text = '';
-    this.#socket.write(text);
+    this.#socket.write(text, this.#textEncoding);
   }
 }

@@ -71,6 +71,8 @@ export class RequestParser {
   #leadingEmptyLines = 0;
   #remaining = 0;
   #chunked: ChunkedDecoder | undefined;
+  /** The last request's Host value, found valid (see `decideFraming`). */
+  #checkedHost: string | undefined;
   readonly #limits: Limits;
 
   constructor(limits: Limits) {
@@ -192,14 +194,13 @@ export class RequestParser {
     if (to - lineEnd - 2 > limits.maxHeaderBytes) throw tooLargeHead();
     const rawHeaders: string[] = [];
     for (let lineStart = lineEnd + 2; lineStart < to; ) {
-      const lineStop = text.indexOf('\r\n', lineStart);
-      parseFieldLine(text, lineStart, lineStop, rawHeaders);
+      lineStart = parseFieldLine(text, lineStart, rawHeaders) + 2;
       if (rawHeaders.length > limits.maxHeaderCount * 2) {
         throw new ParseError('ERR_HTTP_HEADERS_TOO_LARGE', 431, 'too many header fields');
       }
-      lineStart = lineStop + 2;
     }
-    const framing = decideFraming(rawHeaders, line.minorVersion);
+    const framing = decideFraming(rawHeaders, line.minorVersion, this.#checkedHost);
+    this.#checkedHost = framing.host;
     if (framing.contentLength > limits.maxBodyBytes) {
       throw new ParseError('ERR_HTTP_BODY_TOO_LARGE', 413, 'request body is larger than the limit');
     }
@@ -212,6 +213,7 @@ export class RequestParser {
       chunked: framing.chunked,
       keepAlive: framing.keepAlive,
       expect: framing.expect,
+      host: framing.host,
     };
     this.trailers = EMPTY_TRAILERS;
     this.#leadingEmptyLines = 0;

@@ -22,12 +22,13 @@ export interface RequestLine {
 
 /** Parses `text[start, end)` (the line without its CRLF). Throws `ParseError`. */
 export function parseRequestLine(text: string, start: number, end: number, maxTargetBytes: number): RequestLine {
-  let i = start;
+  const common = commonMethod(text, start);
+  let i = start + (common?.length ?? 0);
   while (i < end && TCHAR[text.charCodeAt(i)] === 1) i++;
   if (i === start || i >= end || text.charCodeAt(i) !== SP) {
     throw lineEndingError(text, i, end) ?? new ParseError('ERR_HTTP_METHOD', 400, 'malformed method in request line');
   }
-  const method = text.substring(start, i);
+  const method = common !== undefined && i === start + common.length ? common : text.substring(start, i);
   const targetStart = ++i;
   while (i < end && TARGET[text.charCodeAt(i)] === 1) i++;
   const targetEnd = i;
@@ -38,12 +39,43 @@ export function parseRequestLine(text: string, start: number, end: number, maxTa
     throw lineEndingError(text, i, end) ?? new ParseError('ERR_HTTP_TARGET', 400, 'malformed request-target');
   }
   const minorVersion = parseVersion(text, i + 1, end);
-  if (!KNOWN_METHODS.has(method)) {
+  if (method !== common && !KNOWN_METHODS.has(method)) {
     throw new ParseError('ERR_HTTP_METHOD_NOT_IMPLEMENTED', 501, `method ${method} is not implemented`);
   }
   const target = text.substring(targetStart, targetEnd);
   checkTargetForm(method, target);
   return { method, target, minorVersion };
+}
+
+/**
+ * The method at `start` when it begins like one of the everyday methods, as
+ * the literal (no substring made, no set lookup); the caller still checks
+ * that a space follows. Checked on char codes: this runs for every request.
+ */
+function commonMethod(text: string, start: number): string | undefined {
+  switch (text.charCodeAt(start)) {
+    case 0x47: // G
+      return startsWithAt(text, start, 'GET') ? 'GET' : undefined;
+    case 0x50: // P
+      if (startsWithAt(text, start, 'POST')) return 'POST';
+      if (startsWithAt(text, start, 'PUT')) return 'PUT';
+      return startsWithAt(text, start, 'PATCH') ? 'PATCH' : undefined;
+    case 0x48: // H
+      return startsWithAt(text, start, 'HEAD') ? 'HEAD' : undefined;
+    case 0x44: // D
+      return startsWithAt(text, start, 'DELETE') ? 'DELETE' : undefined;
+    case 0x4f: // O
+      return startsWithAt(text, start, 'OPTIONS') ? 'OPTIONS' : undefined;
+    default:
+      return undefined;
+  }
+}
+
+function startsWithAt(text: string, start: number, literal: string): boolean {
+  for (let i = 0; i < literal.length; i++) {
+    if (text.charCodeAt(start + i) !== literal.charCodeAt(i)) return false;
+  }
+  return true;
 }
 
 function parseVersion(text: string, start: number, end: number): number {

@@ -27,6 +27,8 @@ export interface PeerInfo {
   readonly encrypted: boolean;
 }
 
+const NO_TRAILERS: readonly string[] = Object.freeze([]);
+
 const NOT_READ = 0;
 const READ_WHOLE = 1;
 const READ_STREAM = 2;
@@ -41,7 +43,7 @@ export class WireRequest implements AsyncIterable<Buffer> {
   /** Header fields as sent: [name, value, name, value, …]. */
   readonly rawHeaders: readonly string[];
   /** Trailer fields of a chunked body, once the body has been read. */
-  trailers: readonly string[] = [];
+  trailers: readonly string[] = NO_TRAILERS;
   /** The connection's peer. */
   readonly peer: PeerInfo;
 

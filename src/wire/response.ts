@@ -35,7 +35,19 @@ export interface ResponseSink {
 }
 
 const NO_TRAILERS: string[] = [];
-const MANAGED = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length']);
+
+/** The headers the server manages (see the module comment); a switch, as it runs for every header set. */
+function isManaged(lower: string): boolean {
+  switch (lower) {
+    case 'connection':
+    case 'keep-alive':
+    case 'transfer-encoding':
+    case 'content-length':
+      return true;
+    default:
+      return false;
+  }
+}
 
 export class WireResponse {
   /** The status code to send; 200 unless changed before the head is written. */
@@ -44,10 +56,8 @@ export class WireResponse {
   readonly #sink: ResponseSink;
   readonly #isHead: boolean;
   readonly #http10: boolean;
-  #names: string[] = [];
-  /** `#names`, lower-cased once when set. */
-  #lower: string[] = [];
-  #values: string[] = [];
+  /** Header fields set so far, flat: [name as given, name lower-cased, value, …] (one array, not three). */
+  #fields: string[] = [];
   #trailers: string[] = NO_TRAILERS;
   #latin1 = false;
   /** A header the server manages (Connection, Transfer-Encoding, …) was set. */
@@ -101,20 +111,19 @@ export class WireResponse {
     this.#checkHeadOpen();
     const lower = outgoingName(name);
     if (checkOutgoingValue(name, value)) this.#latin1 = true;
-    if (MANAGED.has(lower)) this.#managed = true;
-    this.#names.push(name);
-    this.#lower.push(lower);
-    this.#values.push(value);
+    if (isManaged(lower)) this.#managed = true;
+    this.#fields.push(name, lower, value);
     return this;
   }
 
   /** The value of a header set so far (joined with ", " when repeated), or undefined. */
   getHeader(name: string): string | undefined {
     const wanted = lookupName(name);
+    const fields = this.#fields;
     let found: string | undefined;
-    for (let i = 0; i < this.#lower.length; i++) {
-      if (this.#lower[i] !== wanted) continue;
-      found = found === undefined ? this.#values[i]! : `${found}, ${this.#values[i]!}`;
+    for (let i = 1; i < fields.length; i += 3) {
+      if (fields[i] !== wanted) continue;
+      found = found === undefined ? fields[i + 1]! : `${found}, ${fields[i + 1]!}`;
     }
     return found;
   }
@@ -125,20 +134,20 @@ export class WireResponse {
 
   removeHeader(name: string): this {
     this.#checkHeadOpen();
-    if (this.#names.length === 0) return this;
+    const fields = this.#fields;
+    if (fields.length === 0) return this;
     const wanted = lookupName(name);
-    for (let i = this.#lower.length - 1; i >= 0; i--) {
-      if (this.#lower[i] !== wanted) continue;
-      this.#names.splice(i, 1);
-      this.#lower.splice(i, 1);
-      this.#values.splice(i, 1);
+    for (let i = fields.length - 2; i > 0; i -= 3) {
+      if (fields[i] === wanted) fields.splice(i - 1, 3);
     }
     return this;
   }
 
   /** Header fields set so far, as [name, value] pairs. */
   headerEntries(): Array<[string, string]> {
-    return this.#names.map((name, i) => [name, this.#values[i]!]);
+    const entries: Array<[string, string]> = [];
+    for (let i = 0; i < this.#fields.length; i += 3) entries.push([this.#fields[i]!, this.#fields[i + 2]!]);
+    return entries;
   }
 
   /** Adds a trailer field; the response is then sent chunked (HTTP/1.1) so the trailer can follow the body. */
@@ -221,16 +230,18 @@ export class WireResponse {
       throw new WireUsageError('ERR_HTTP_RESPONSE_STATE', `Content-Length ${declared} does not match the body (${length} bytes)`);
     }
     const head = this.#sendHead(declared !== -1 ? declared : length, true);
+    const headEncoding = this.#latin1 ? 'latin1' : 'ascii';
     if (this.#chunked) {
-      this.#sink.write(head, 'latin1');
+      this.#sink.write(head, headEncoding);
       if (length > 0) this.#writeBody(chunk!);
       this.#sink.write(lastChunk(this.#trailers), 'latin1');
     } else if (this.#noBody || this.#isHead || length === 0) {
-      this.#sink.write(head, 'latin1');
+      this.#sink.write(head, headEncoding);
     } else if (typeof chunk === 'string' && !this.#latin1) {
-      this.#sink.write(head + chunk, 'utf8');
+      // One write for head and body; a body of one byte per char is ASCII, copied as is.
+      this.#sink.write(head + chunk, length === chunk.length ? 'ascii' : 'utf8');
     } else {
-      this.#sink.write(head, 'latin1');
+      this.#sink.write(head, headEncoding);
       this.#sink.write(chunk!);
     }
     this.#written = length;
@@ -245,9 +256,9 @@ export class WireResponse {
     }
     if (!this.#chunked) return this.#sink.write(chunk);
     if (typeof chunk === 'string') return this.#sink.write(`${chunkHeader(length)}${chunk}\r\n`);
-    this.#sink.write(chunkHeader(length), 'latin1');
+    this.#sink.write(chunkHeader(length), 'ascii');
     this.#sink.write(chunk);
-    return this.#sink.write('\r\n', 'latin1');
+    return this.#sink.write('\r\n', 'ascii');
   }
 
   #checkDeclaredLength(): void {
@@ -276,14 +287,15 @@ export class WireResponse {
     let keepAlive = this.#sink.keepAliveAllowed();
     let head = statusLine(status);
     let hasDate = false;
-    for (let i = 0; i < this.#names.length; i++) {
-      const lower = this.#lower[i]!;
-      if (this.#managed && MANAGED.has(lower)) {
-        if (lower === 'connection' && /(^|,)\s*close\s*(,|$)/i.test(this.#values[i]!)) keepAlive = false;
+    const fields = this.#fields;
+    for (let i = 0; i < fields.length; i += 3) {
+      const lower = fields[i + 1]!;
+      if (this.#managed && isManaged(lower)) {
+        if (lower === 'connection' && /(^|,)\s*close\s*(,|$)/i.test(fields[i + 2]!)) keepAlive = false;
         continue;
       }
       if (lower === 'date') hasDate = true;
-      head += `${this.#names[i]}: ${this.#values[i]}\r\n`;
+      head += `${fields[i]}: ${fields[i + 2]}\r\n`;
     }
     if (!hasDate) head += this.#sink.dateLine;
     if (!this.#noBody) {
@@ -301,7 +313,7 @@ export class WireResponse {
     if (!keepAlive) head += 'Connection: close\r\n';
     else head += this.#sink.keepAliveLine;
     head += '\r\n';
-    if (!defer) this.#sink.write(head, 'latin1');
+    if (!defer) this.#sink.write(head, this.#latin1 ? 'latin1' : 'ascii');
     return head;
   }
 

@@ -58,10 +58,21 @@ const lookedUp = new Map<string, string>();
  * written as latin1.
  */
 export function checkOutgoingValue(name: string, value: string): boolean {
+  const known = checkedValues.get(value);
+  if (known !== undefined) return known;
   const kind = fieldValueKind(value);
   if (kind === INVALID) throw new WireUsageError('ERR_HTTP_INVALID_HEADER', `invalid value for header "${name}"`);
-  return kind === OBS_TEXT;
+  const obsText = kind === OBS_TEXT;
+  if (value.length <= MAX_CACHED_VALUE_LENGTH && checkedValues.size < MAX_CACHED_NAMES) checkedValues.set(value, obsText);
+  return obsText;
 }
+
+/**
+ * Short values found valid, with whether they need latin1: most values are
+ * literals ("text/plain", "no-store"), each checked once instead of per response.
+ */
+const checkedValues = new Map<string, boolean>();
+const MAX_CACHED_VALUE_LENGTH = 64;
 
 /** Both checks, for trailers. */
 export function checkOutgoingField(name: string, value: string): boolean {
