@@ -27,15 +27,12 @@ export function parseFieldLine(text: string, start: number, out: string[]): numb
   const nameEnd = i++;
   while (isWhitespace(text.charCodeAt(i))) i++;
   const valueStart = i;
-  let valueEnd = valueStart;
-  for (; ; i++) {
-    const code = text.charCodeAt(i);
-    if (FIELD_VALUE[code] !== 1) break;
-    if (code !== 0x20 && code !== 0x09) valueEnd = i + 1;
-  }
+  while (FIELD_VALUE[text.charCodeAt(i)] === 1) i++;
   if (text.charCodeAt(i) !== CR || text.charCodeAt(i + 1) !== LF) {
     throw lineEndingError(text, i, lineEnd(text, start)) ?? new ParseError('ERR_HTTP_HEADER', 400, 'invalid character in header field value');
   }
+  let valueEnd = i;
+  while (valueEnd > valueStart && isWhitespace(text.charCodeAt(valueEnd - 1))) valueEnd--;
   out.push(text.substring(start, nameEnd), text.substring(valueStart, valueEnd));
   return i;
 }

@@ -52,6 +52,16 @@ describe('request line', () => {
   test('rejects a non-ASCII byte in the target', () => rejects(crlf('GET /\xe9 HTTP/1.1', 'Host: a', '', ''), 'ERR_HTTP_TARGET', 400));
   test('rejects an invalid method token with 400', () => rejects(crlf('G(T / HTTP/1.1', 'Host: a', '', ''), 'ERR_HTTP_METHOD', 400));
   test('answers an unknown method with 501', () => rejects(crlf('BREW / HTTP/1.1', 'Host: a', '', ''), 'ERR_HTTP_METHOD_NOT_IMPLEMENTED', 501));
+  test('reads each everyday method as itself', () => {
+    for (const method of ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']) {
+      assert.equal(parseEverySplit(crlf(`${method} / HTTP/1.1`, 'Host: a', '', '')).messages[0]!.method, method);
+    }
+  });
+  test('answers a method that begins like an everyday one with 501', () => {
+    for (const method of ['GETS', 'GE', 'POSTX', 'PU', 'HEADS', 'DELET', 'OPTION']) {
+      rejects(crlf(`${method} / HTTP/1.1`, 'Host: a', '', ''), 'ERR_HTTP_METHOD_NOT_IMPLEMENTED', 501);
+    }
+  });
   test('answers CONNECT with 501', () => rejects(crlf('CONNECT a.example:443 HTTP/1.1', 'Host: a.example:443', '', ''), 'ERR_HTTP_METHOD_NOT_IMPLEMENTED', 501));
   test('answers HTTP/2.0 with 505', () => rejects(crlf('GET / HTTP/2.0', 'Host: a', '', ''), 'ERR_HTTP_VERSION_NOT_SUPPORTED', 505));
   test('rejects a malformed version with 400', () => rejects(crlf('GET / HTTP/1.1x', 'Host: a', '', ''), 'ERR_HTTP_VERSION', 400));
@@ -100,6 +110,11 @@ describe('Host', () => {
   test('rejects two Host fields', () => rejects(crlf('GET / HTTP/1.1', 'Host: a', 'Host: a', '', ''), 'ERR_HTTP_HOST', 400));
   test('rejects a malformed Host', () => rejects(crlf('GET / HTTP/1.1', 'Host: a b/c', '', ''), 'ERR_HTTP_HOST', 400));
   test('accepts HTTP/1.0 without Host', () => assert.equal(parseEverySplit(crlf('GET / HTTP/1.0', '', '')).messages.length, 1));
+  test('checks the Host of every request, also after a valid one on the same connection', () => {
+    const outcome = parseEverySplit(crlf('GET / HTTP/1.1', 'Host: a', '', 'GET / HTTP/1.1', 'Host: a', '', 'GET / HTTP/1.1', 'Host: a b/c', '', ''));
+    assert.equal(outcome.messages.length, 2);
+    assert.equal(outcome.error, 'ERR_HTTP_HOST');
+  });
   test('accepts an IPv6 literal with a port', () => assert.equal(parseEverySplit(crlf('GET / HTTP/1.1', 'Host: [::1]:8000', '', '')).messages.length, 1));
 });
 

@@ -85,6 +85,27 @@ test('answers pipelined requests in order when the first handler is slow and the
   assert.deepEqual(started, ['/slow', '/fast', '/last']);
 });
 
+test('answers a pipelined batch mixing ASCII, UTF-8, latin1 header values and Buffers, each byte exact', async (t) => {
+  const server = await startServer(t, (req, res) => {
+    if (req.url === '/utf8') res.end('Zoë ✓ Zürich');
+    else if (req.url === '/latin1-header') res.setHeader('X-Name', 'caf\xe9').end('plain');
+    else if (req.url === '/buffer') res.end(Buffer.from([0, 0xff, 0x80, 0x41]));
+    else if (req.url === '/chunks') {
+      res.write('ä');
+      res.end('b');
+    } else res.end('ascii');
+  });
+  const urls = ['/ascii', '/utf8', '/latin1-header', '/buffer', '/chunks', '/ascii'];
+  const { data } = await exchange(server.port, urls.map((url) => get(url)).join(''), urls.length);
+  const responses = parseResponses(data);
+  assert.deepEqual(
+    responses.map((r) => r.body.toString('hex')),
+    ['ascii', 'Zoë ✓ Zürich', 'plain', Buffer.from([0, 0xff, 0x80, 0x41]), 'äb', 'ascii'].map((body) => Buffer.from(body).toString('hex')),
+  );
+  assert.equal(responses[2]!.headers['x-name'], 'caf\xe9', 'the obs-text value is sent as its latin1 byte');
+  assert.equal(responses[1]!.headers['content-length'], String(Buffer.byteLength('Zoë ✓ Zürich')));
+});
+
 test('bounds read-ahead: pipelining far past readAheadBytes behind a slow handler pauses reading, then all are answered in order', async (t) => {
   const hold = gate();
   const server = await startServer(t, async (req, res) => {
