@@ -75,8 +75,16 @@ export class RequestParser {
   #checkedHost: string | undefined;
   readonly #limits: Limits;
 
+  /**
+   * The longest head accepted: request line (target + room for method and
+   * version) and header section. A field, not a private getter: V8 calls
+   * private getters through its runtime, and this is read for every head.
+   */
+  readonly #maxHead: number;
+
   constructor(limits: Limits) {
     this.#limits = limits;
+    this.#maxHead = limits.maxTargetBytes + 32 + limits.maxHeaderBytes;
   }
 
   /** Appends received bytes. Unconsumed bytes are kept; consumed ones are released. */
@@ -146,11 +154,6 @@ export class RequestParser {
     this.#textStart = start;
     this.#text = latin1(buf, start, Math.min(buf.length, start + this.#maxHead + 4));
     return this.#text;
-  }
-
-  /** The longest head accepted: request line (target + room for method and version) and header section. */
-  get #maxHead(): number {
-    return this.#limits.maxTargetBytes + 32 + this.#limits.maxHeaderBytes;
   }
 
   /** RFC 9112 §2.2: ignore a few empty lines before the request-line. False when more bytes are needed. */

@@ -49,7 +49,8 @@ export class WireRequest implements AsyncIterable<Buffer> {
 
   readonly #head: RequestHead;
   readonly #flow: BodyFlow;
-  #queue: Buffer[] = [];
+  /** Body chunks not yet taken; made when the first arrives (most requests have no body). */
+  #queue: Buffer[] | undefined;
   #queuedBytes = 0;
   #complete: boolean;
   #error: Error | undefined;
@@ -145,7 +146,7 @@ export class WireRequest implements AsyncIterable<Buffer> {
 
   async #nextChunk(): Promise<Buffer | undefined> {
     this.#flow.bodyWanted();
-    while (this.#queue.length === 0) {
+    while (this.#queue === undefined || this.#queue.length === 0) {
       if (this.#error !== undefined) throw this.#error;
       if (this.#complete) return undefined;
       await new Promise<void>((resolve) => (this.#wake = resolve));
@@ -169,7 +170,7 @@ export class WireRequest implements AsyncIterable<Buffer> {
   /** Feeds a body chunk. @internal */
   pushChunk(chunk: Buffer): void {
     if (chunk.length === 0) return;
-    this.#queue.push(chunk);
+    (this.#queue ??= []).push(chunk);
     this.#queuedBytes += chunk.length;
     this.#wakeReader();
   }
@@ -190,7 +191,7 @@ export class WireRequest implements AsyncIterable<Buffer> {
 
   /** Drops queued bytes (the handler finished without reading them). @internal */
   discardQueued(): void {
-    this.#queue = [];
+    this.#queue = undefined;
     this.#queuedBytes = 0;
   }
 

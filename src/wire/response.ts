@@ -102,7 +102,7 @@ export class WireResponse {
   setHeader(name: string, value: string | number | readonly string[]): this {
     this.removeHeader(name);
     if (typeof value === 'object') for (const item of value) this.appendHeader(name, item);
-    else this.appendHeader(name, String(value));
+    else this.appendHeader(name, typeof value === 'string' ? value : String(value));
     return this;
   }
 
