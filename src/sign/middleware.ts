@@ -74,7 +74,11 @@ export function signedRequest(c: Context): SignedRequest {
 function headerLines(rawHeaders: readonly string[], name: string): string[] {
   const wanted = name.toLowerCase();
   const lines: string[] = [];
-  for (let i = 0; i < rawHeaders.length; i += 2) if (rawHeaders[i]!.toLowerCase() === wanted) lines.push(rawHeaders[i + 1]!);
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const candidate = rawHeaders[i]!;
+    // Lengths first: only a name as long as the wanted one is lower-cased (a new string for most field names).
+    if (candidate.length === wanted.length && candidate.toLowerCase() === wanted) lines.push(rawHeaders[i + 1]!);
+  }
   return lines;
 }
 

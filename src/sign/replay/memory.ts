@@ -2,12 +2,13 @@
  * The in-process nonce store, the default of `verifySignature()`: a bounded
  * map of claimed nonces that forgets each one when its TTL has passed.
  *
- * Bookkeeping: one lookup map (id → expiry) and, per distinct TTL, a queue
- * of the same entries in claim order. With one TTL and a clock that does not
- * go back, claim order is expiry order, so expired entries are always at the
- * front of their queue and each claim sweeps them in O(1) amortised time.
- * The middleware claims every nonce with the same TTL; a store shared by
- * several TTLs pays one queue check per distinct TTL held.
+ * Bookkeeping: per distinct TTL, one map (id → expiry) in claim order, which
+ * serves both lookups and sweeping (each id is held in one of them). With one
+ * TTL and a clock that does not go back, claim order is expiry order, so
+ * expired entries are always at the front of their map and each claim sweeps
+ * them in O(1) amortised time. The middleware claims every nonce with the
+ * same TTL, so a claim costs one lookup and one insertion in one map; a store
+ * shared by several TTLs pays one lookup per distinct TTL held.
  *
  * It protects one process only: with several workers or hosts, a nonce
  * claimed in one is unknown to the others. Use `RedisNonceStore` there.
@@ -45,10 +46,10 @@ export const DEFAULT_MAX_NONCES = 100_000;
 export class MemoryNonceStore implements NonceStore {
   readonly #maxEntries: number;
   readonly #now: () => number;
-  /** id → expiry, for lookups. */
-  readonly #expiries = new Map<string, number>();
-  /** TTL → (id → expiry) in claim order, for sweeping. */
+  /** TTL → (id → expiry) in claim order, for lookups and sweeping; an id is in one map only. */
   readonly #queues = new Map<number, Map<string, number>>();
+  /** Entries held in all queues. */
+  #size = 0;
 
   constructor(options: MemoryNonceStoreOptions = {}) {
     const { maxEntries = DEFAULT_MAX_NONCES, now = () => performance.now() } = options;
@@ -63,7 +64,7 @@ export class MemoryNonceStore implements NonceStore {
   /** Nonces held and not yet expired. */
   get size(): number {
     this.#sweep(this.#now());
-    return this.#expiries.size;
+    return this.#size;
   }
 
   /** True the first time `id` is claimed within `ttlMs`; rejects when the store is full. */
@@ -71,10 +72,14 @@ export class MemoryNonceStore implements NonceStore {
     if (!(ttlMs > 0 && Number.isFinite(ttlMs))) throw invalid(`ttlMs must be a positive number, got ${String(ttlMs)}`);
     const now = this.#now();
     this.#sweep(now);
-    const expiry = this.#expiries.get(id);
-    if (expiry !== undefined && expiry > now) return false;
-    if (expiry !== undefined) this.#forget(id); // only left over when the clock went back
-    if (this.#expiries.size >= this.#maxEntries) {
+    for (const queue of this.#queues.values()) {
+      const expiry = queue.get(id);
+      if (expiry === undefined) continue;
+      if (expiry > now) return false;
+      this.#forget(queue, id); // only left over when the clock went back
+      break;
+    }
+    if (this.#size >= this.#maxEntries) {
       throw new SignatureError('ERR_SIG_STORE_UNAVAILABLE', `nonce store is full (${this.#maxEntries} unexpired nonces)`);
     }
     this.#remember(id, now + ttlMs, ttlMs);
@@ -85,14 +90,12 @@ export class MemoryNonceStore implements NonceStore {
     let queue = this.#queues.get(ttlMs);
     if (queue === undefined) this.#queues.set(ttlMs, (queue = new Map()));
     queue.set(id, expiry);
-    this.#expiries.set(id, expiry);
+    this.#size += 1;
   }
 
-  #forget(id: string): void {
-    this.#expiries.delete(id);
-    for (const [ttl, queue] of this.#queues) {
-      if (queue.delete(id) && queue.size === 0) this.#queues.delete(ttl);
-    }
+  #forget(queue: Map<string, number>, id: string): void {
+    queue.delete(id);
+    this.#size -= 1;
   }
 
   /** Drops expired entries from the front of every queue. */
@@ -100,8 +103,7 @@ export class MemoryNonceStore implements NonceStore {
     for (const [ttl, queue] of this.#queues) {
       for (const [id, expiry] of queue) {
         if (expiry > now) break;
-        queue.delete(id);
-        this.#expiries.delete(id);
+        this.#forget(queue, id);
       }
       if (queue.size === 0) this.#queues.delete(ttl);
     }

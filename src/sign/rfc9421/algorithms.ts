@@ -95,11 +95,12 @@ export function findAlgorithm(name: string): SignatureAlgorithm | undefined {
 
 /* §3.3.3: "The output of the HMAC function is compared bytewise to the value of the HTTP message signature" (in constant time here) */
 function hmac(name: AlgorithmName, hash: 'sha256'): SignatureAlgorithm {
-  const mac = (key: AlgorithmKey, data: Uint8Array): Uint8Array => new Uint8Array(createHmac(hash, secretKey(name, key)).update(data).digest());
+  // verify compares the Buffer as it comes; sign copies it into a plain Uint8Array for its caller.
+  const mac = (key: AlgorithmKey, data: Uint8Array): Buffer => createHmac(hash, secretKey(name, key)).update(data).digest();
   return {
     name,
     keyTypes: ['secret'],
-    sign: mac,
+    sign: (key, data) => new Uint8Array(mac(key, data)),
     verify: (key, data, signature) => {
       const expected = mac(key, data);
       return signature.length === expected.length && timingSafeEqual(signature, expected);

@@ -153,10 +153,14 @@ export function checkCoveredComponents(components: readonly ComponentIdentifier[
 /** A key equal for the same identifier, whatever the order of its parameters. */
 function identityKey(component: ComponentIdentifier): string {
   const params = component.params;
-  if (params === undefined) return component.name;
+  if (params === undefined || !hasKeys(params)) return component.name; // most components: no array, no JSON
   const names = Object.keys(params);
-  if (names.length === 0) return component.name;
   return JSON.stringify([component.name, names.sort().map((name) => [name, params[name as keyof ComponentParams]])]);
+}
+
+function hasKeys(object: object): boolean {
+  for (const _ in object) return true;
+  return false;
 }
 
 /* §2.3: "The component identifier MUST NOT be enumerated within the set of covered components" (for @signature-params) */

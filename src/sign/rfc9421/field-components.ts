@@ -30,6 +30,7 @@ import type { MessageFields } from './message.ts';
 
 /** obs-fold = OWS CRLF RWS (RFC 9112 §5.2) */
 const OBS_FOLD = /[ \t]*\r?\n[ \t]+/g;
+const EDGE_WHITESPACE = /^[ \t]+|[ \t]+$/g;
 const UTF8 = new TextEncoder();
 
 /**
@@ -61,7 +62,19 @@ export function fieldValue(
 function fieldLines(message: MessageFields, name: string): string[] | undefined {
   const lines = message.headerLines?.(name) ?? fromCombined(message.header(name));
   if (lines === undefined || lines.length === 0) return undefined;
-  return lines.map((line) => line.replace(OBS_FOLD, ' ').replace(/^[ \t]+|[ \t]+$/g, ''));
+  return lines.map(canonicalLine);
+}
+
+/* Steps 2 and 3. A line read by the server's parser is already trimmed and has no line break: it is kept as is, without the regexes. */
+function canonicalLine(line: string): string {
+  if (!hasEdgeWhitespace(line) && !line.includes('\n')) return line;
+  return line.replace(OBS_FOLD, ' ').replace(EDGE_WHITESPACE, '');
+}
+
+function hasEdgeWhitespace(line: string): boolean {
+  const first = line.charCodeAt(0);
+  const last = line.charCodeAt(line.length - 1);
+  return first === 0x20 || first === 0x09 || last === 0x20 || last === 0x09;
 }
 
 function fromCombined(value: string | undefined): string[] | undefined {

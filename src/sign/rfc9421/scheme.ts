@@ -51,10 +51,11 @@ async function verify(req: SignedRequest, ctx: VerifyContext, required: readonly
     throw new SignatureError('ERR_SIG_ALG_MISMATCH', `alg "${entry.params.alg}" does not match the key's algorithm`);
   }
   const withBody = declaresBody(req);
-  checkCovered(entry, withBody ? [...required, 'content-digest'] : required);
+  checkCovered(entry, required, withBody);
   checkWindow(entry, created, ctx);
-  const body = withBody || req.header('content-digest') !== undefined ? await req.body() : undefined;
-  if (body !== undefined && (body.length > 0 || covers(entry, 'content-digest'))) verifyContentDigest(req.header('content-digest'), body);
+  const digestField = req.header('content-digest');
+  const body = withBody || digestField !== undefined ? await req.body() : undefined;
+  if (body !== undefined && (body.length > 0 || covers(entry, 'content-digest'))) verifyContentDigest(digestField, body);
   checkSignature(req, entry, key, ctx.debug);
   await ctx.claimNonce(keyid, nonce);
   return { keyId: keyid, alg: key.alg, scheme: 'rfc9421', label: entry.label, created };
@@ -82,12 +83,17 @@ function declaresBody(req: SignedRequest): boolean {
 
 /** True when `name` is covered whole: as is, or as `;sf` / `;bs` (not one `;key=` member of it). */
 function covers(entry: SignatureEntry, name: string): boolean {
-  return entry.components.some((component) => component.name === name && component.params?.key === undefined && component.params?.req === undefined);
+  for (const component of entry.components) {
+    if (component.name === name && component.params?.key === undefined && component.params?.req === undefined) return true;
+  }
+  return false;
 }
 
-function checkCovered(entry: SignatureEntry, required: readonly string[]): void {
-  const missing = required.filter((name) => !covers(entry, name));
-  if (missing.length > 0) throw new SignatureError('ERR_SIG_COMPONENTS', `the signature must cover ${missing.map((m) => `"${m}"`).join(' ')}`);
+/** The required components, and `content-digest` with a body, must all be covered; the list is built only to refuse. */
+function checkCovered(entry: SignatureEntry, required: readonly string[], withBody: boolean): void {
+  if (required.every((name) => covers(entry, name)) && (!withBody || covers(entry, 'content-digest'))) return;
+  const missing = (withBody ? [...required, 'content-digest'] : required).filter((name) => !covers(entry, name));
+  throw new SignatureError('ERR_SIG_COMPONENTS', `the signature must cover ${missing.map((m) => `"${m}"`).join(' ')}`);
 }
 
 function checkWindow(entry: SignatureEntry, created: number, ctx: VerifyContext): void {

@@ -20,8 +20,7 @@ import { SignatureError } from '../errors.ts';
 import { checkCoveredComponents, serializeComponentIdentifier, toComponent, type ComponentInput } from './component-identifier.ts';
 import { componentValue, type ComponentOptions } from './components.ts';
 import type { HttpMessage } from './message.ts';
-import { serializeParameters } from '../structured-fields/index.ts';
-import { signatureParamsToParameters, type SignatureParams } from './signature-params.ts';
+import { serializeSignatureParameters, type SignatureParams } from './signature-params.ts';
 
 /**
  * The signature base of `message` for these covered components and
@@ -47,7 +46,7 @@ export function signatureBase(
   const identifiers = covered.map(serializeComponentIdentifier);
   let base = '';
   for (let i = 0; i < covered.length; i++) base += `${identifiers[i]}: ${componentValue(message, covered[i]!, options)}\n`;
-  return `${base}"@signature-params": (${identifiers.join(' ')})${serializeParameters(signatureParamsToParameters(params))}`;
+  return `${base}"@signature-params": (${identifiers.join(' ')})${serializeSignatureParameters(params)}`;
 }
 
 /**

@@ -62,11 +62,17 @@ export function parseSignatureFields(signatureInput: string | undefined, signatu
   for (const label of signatures.keys()) {
     if (!inputs.has(label)) throw malformed(`signature "${label}" has no Signature-Input`);
   }
-  return [...inputs].map(([label, member]) => {
+  const entries: SignatureEntry[] = [];
+  for (const [label, member] of inputs) {
     const bytes = signatures.get(label);
     if (bytes === undefined) throw malformed(`Signature-Input "${label}" has no Signature`);
-    return { label, ...coveredAndParams(label, member), signature: signatureBytes(label, bytes) };
-  });
+    // §4.1: "Each member's value MUST be an Inner List of component identifiers with the signature parameters."
+    if (!isInnerList(member)) throw malformed(`Signature-Input "${label}" is not an inner list`);
+    const components = member.items.map(componentFromItem);
+    checkCoveredComponents(components);
+    entries.push({ label, components, params: signatureParamsFromItem(member.params), signature: signatureBytes(label, bytes) });
+  }
+  return entries;
 }
 
 /**
@@ -109,14 +115,6 @@ function parseField(name: string, value: string | undefined): Dictionary {
     if (!(error instanceof StructuredFieldError)) throw error;
     throw new SignatureError('ERR_SIG_MALFORMED', `${name} is not a structured field dictionary: ${error.message}`, { cause: error });
   }
-}
-
-/* §4.1: "Each member's value MUST be an Inner List of component identifiers with the signature parameters." */
-function coveredAndParams(label: string, member: Member): { components: ComponentIdentifier[]; params: SignatureParams } {
-  if (!isInnerList(member)) throw malformed(`Signature-Input "${label}" is not an inner list`);
-  const components = member.items.map(componentFromItem);
-  checkCoveredComponents(components);
-  return { components, params: signatureParamsFromItem(member.params) };
 }
 
 /* §4.2: "The member values MUST be Byte Sequences." */

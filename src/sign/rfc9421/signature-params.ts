@@ -16,7 +16,8 @@
  * the order their keys were set; any other parameter is rejected.
  */
 import { SignatureError } from '../errors.ts';
-import { serializeInnerList, type BareItem, type Parameters } from '../structured-fields/index.ts';
+import { isPrintableAsciiText } from '../structured-fields/chars.ts';
+import { serializeBareItem, serializeInnerList, type BareItem, type Parameters } from '../structured-fields/index.ts';
 import { componentItem, toComponent, type ComponentInput } from './component-identifier.ts';
 
 export interface SignatureParams {
@@ -84,13 +85,34 @@ export function signatureParamsToParameters(params: SignatureParams): Parameters
   return out;
 }
 
+/**
+ * The signature parameters as they follow the covered components in
+ * `@signature-params`, in key order; the same text as
+ * `serializeParameters(signatureParamsToParameters(params))`, without the Map
+ * in between (this runs for every verified request). Throws
+ * `ERR_SIG_MALFORMED` for an unknown parameter or a wrong type.
+ *
+ * @example
+ * serializeSignatureParameters({ created: 1618884473, keyid: 'k' }); // ';created=1618884473;keyid="k"'
+ */
+export function serializeSignatureParameters(params: SignatureParams): string {
+  let out = '';
+  for (const key of Object.keys(params)) {
+    const value: unknown = params[key as keyof SignatureParams];
+    if (value === undefined) continue;
+    checkParam(key, value);
+    out += `;${key}=${serializeBareItem(value)}`; // a checked key is a valid sf-key, a checked value never `true`
+  }
+  return out;
+}
+
 function checkParam(key: string, value: unknown): asserts value is BareItem {
   if (!Object.hasOwn(PARAM_TYPES, key)) throw malformed(`unknown signature parameter "${key}"`);
   if (PARAM_TYPES[key as keyof SignatureParams] === 'integer') {
     if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0 || value > 999_999_999_999_999) {
       throw malformed(`signature parameter "${key}" must be a non-negative integer`);
     }
-  } else if (typeof value !== 'string' || !/^[\x20-\x7e]*$/.test(value)) {
+  } else if (typeof value !== 'string' || !isPrintableAsciiText(value)) {
     throw malformed(`signature parameter "${key}" must be a string of printable ASCII`);
   }
 }

@@ -1,12 +1,14 @@
 /**
  * The parser's position in a field value: RFC 9651 §4.2 describes parsing
  * as consuming `input_string` from the front, and this is that string with
- * an index instead of copies.
+ * an index instead of copies. The parser reads character codes (`code()`)
+ * and takes words out with one `slice` each, not character by character.
  */
 import { StructuredFieldError } from './types.ts';
 
 export class Cursor {
-  private pos = 0;
+  /** The index of the next character; parsers that scan a word move it themselves. */
+  pos = 0;
 
   constructor(readonly input: string) {}
 
@@ -16,6 +18,16 @@ export class Cursor {
 
   get offset(): number {
     return this.pos;
+  }
+
+  /** The next character's code, or NaN at the end (so every class test is false). */
+  code(): number {
+    return this.input.charCodeAt(this.pos);
+  }
+
+  /** The characters from `start` to the current position. */
+  since(start: number): string {
+    return this.input.slice(start, this.pos);
   }
 
   /** The next character, or "" at the end. */

@@ -3,11 +3,21 @@
  * tokens, byte sequences, booleans, dates and display strings.
  */
 import { decodeBase64 } from './base64.ts';
-import { isAlpha, isDigit, isTokenChar } from './chars.ts';
+import { isAlphaCode, isDigitCode, isPrintableAscii, isTokenCode } from './chars.ts';
 import type { Cursor } from './cursor.ts';
 import { Decimal, DisplayString, SfDate, Token, type BareItem } from './types.ts';
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+const MINUS = 0x2d;
+const DQUOTE = 0x22;
+const STAR = 0x2a;
+const COLON = 0x3a;
+const QUESTION = 0x3f;
+const AT = 0x40;
+const PERCENT = 0x25;
+const DOT = 0x2e;
+const BACKSLASH = 0x5c;
 
 /*
  * bare-item = sf-integer / sf-decimal / sf-string / sf-token
@@ -16,15 +26,15 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
  * The first character decides which (§4.2.3.1).
  */
 export function parseBareItem(cur: Cursor): BareItem {
-  const char = cur.peek();
-  if (char === '-' || isDigit(char)) return parseNumber(cur);
-  if (char === '"') return parseString(cur);
-  if (char === '*' || isAlpha(char)) return parseToken(cur);
-  if (char === ':') return parseByteSequence(cur);
-  if (char === '?') return parseBoolean(cur);
-  if (char === '@') return parseDate(cur);
-  if (char === '%') return parseDisplayString(cur);
-  throw cur.fail(char === '' ? 'expected an item, found the end' : `unexpected character ${JSON.stringify(char)}`);
+  const code = cur.code();
+  if (code === MINUS || isDigitCode(code)) return parseNumber(cur);
+  if (code === DQUOTE) return parseString(cur);
+  if (code === STAR || isAlphaCode(code)) return parseToken(cur);
+  if (code === COLON) return parseByteSequence(cur);
+  if (code === QUESTION) return parseBoolean(cur);
+  if (code === AT) return parseDate(cur);
+  if (code === PERCENT) return parseDisplayString(cur);
+  throw cur.fail(cur.done ? 'expected an item, found the end' : `unexpected character ${JSON.stringify(cur.peek())}`);
 }
 
 /*
@@ -33,24 +43,23 @@ export function parseBareItem(cur: Cursor): BareItem {
  */
 function parseNumber(cur: Cursor): number | Decimal {
   const negative = cur.accept('-');
-  if (!isDigit(cur.peek())) throw cur.fail('expected a digit');
-  let digits = '';
-  let decimal = false;
-  while (!cur.done) {
-    const char = cur.peek();
-    if (isDigit(char)) digits += cur.next();
-    else if (char === '.' && !decimal) {
-      if (digits.length > 12) throw cur.fail('a decimal has at most 12 integer digits');
-      decimal = true;
-      digits += cur.next();
-    } else break;
-    if (!decimal && digits.length > 15) throw cur.fail('an integer has at most 15 digits');
-    if (decimal && digits.length > 16) throw cur.fail('a decimal has at most 16 characters');
+  const start = cur.pos;
+  if (!isDigitCode(cur.code())) throw cur.fail('expected a digit');
+  while (isDigitCode(cur.code())) {
+    cur.pos += 1;
+    if (cur.pos - start > 15) throw cur.fail('an integer has at most 15 digits');
   }
-  if (!decimal) return signed(Number(digits), negative);
-  if (digits.endsWith('.')) throw cur.fail('a decimal needs a fractional digit');
-  if (digits.length - digits.indexOf('.') - 1 > 3) throw cur.fail('a decimal has at most 3 fractional digits');
-  return new Decimal(signed(Number(digits), negative));
+  if (cur.code() !== DOT) return signed(Number(cur.since(start)), negative);
+  if (cur.pos - start > 12) throw cur.fail('a decimal has at most 12 integer digits');
+  const dot = cur.pos;
+  cur.pos += 1;
+  while (isDigitCode(cur.code())) {
+    cur.pos += 1;
+    if (cur.pos - start > 16) throw cur.fail('a decimal has at most 16 characters');
+  }
+  if (cur.pos === dot + 1) throw cur.fail('a decimal needs a fractional digit');
+  if (cur.pos - dot - 1 > 3) throw cur.fail('a decimal has at most 3 fractional digits');
+  return new Decimal(signed(Number(cur.since(start)), negative));
 }
 
 /** -0 is 0: Structured Fields have no negative zero. */
@@ -62,22 +71,28 @@ function signed(value: number, negative: boolean): number {
  * sf-string = DQUOTE *( unescaped / "%" / bs-escaped ) DQUOTE
  * unescaped = %x20-21 / %x23-24 / %x26-5B / %x5D-7E
  * escaped   = "\" ( DQUOTE / "\" )
+ *
+ * A string without escapes (the usual case) is one slice of the input.
  */
 function parseString(cur: Cursor): string {
   cur.expect('"', 'a string');
   let out = '';
+  let start = cur.pos;
   while (!cur.done) {
-    const char = cur.next();
-    if (char === '\\') {
-      const escaped = cur.next();
-      if (escaped !== '"' && escaped !== '\\') throw cur.fail('only \\" and \\\\ are escapes in a string');
-      out += escaped;
-    } else if (char === '"') {
-      return out;
-    } else {
-      const code = char.charCodeAt(0);
-      if (code < 0x20 || code > 0x7e) throw cur.fail('a string holds printable ASCII only');
-      out += char;
+    const code = cur.code();
+    cur.pos += 1;
+    if (code === DQUOTE) return out + cur.input.slice(start, cur.pos - 1);
+    if (code === BACKSLASH) {
+      const escaped = cur.code();
+      if (escaped !== DQUOTE && escaped !== BACKSLASH) {
+        if (!cur.done) cur.pos += 1;
+        throw cur.fail('only \\" and \\\\ are escapes in a string');
+      }
+      out += cur.input.slice(start, cur.pos - 1);
+      start = cur.pos; // the escaped character starts the next run
+      cur.pos += 1;
+    } else if (!isPrintableAscii(code)) {
+      throw cur.fail('a string holds printable ASCII only');
     }
   }
   throw cur.fail('unterminated string');
@@ -85,23 +100,22 @@ function parseString(cur: Cursor): string {
 
 /* sf-token = ( ALPHA / "*" ) *( tchar / ":" / "/" ) */
 function parseToken(cur: Cursor): Token {
-  const first = cur.peek();
-  if (!isAlpha(first) && first !== '*') throw cur.fail('expected a token');
-  let out = cur.next();
-  while (!cur.done && isTokenChar(cur.peek())) out += cur.next();
-  return new Token(out);
+  const start = cur.pos;
+  const first = cur.code();
+  if (!isAlphaCode(first) && first !== STAR) throw cur.fail('expected a token');
+  cur.pos += 1;
+  while (isTokenCode(cur.code())) cur.pos += 1;
+  return new Token(cur.since(start));
 }
 
 /* sf-binary = ":" base64 ":" ; base64 = *( ALPHA / DIGIT / "+" / "/" ) *"=" */
 function parseByteSequence(cur: Cursor): Uint8Array {
   cur.expect(':', 'a byte sequence');
-  const start = cur.offset;
-  const end = cur.input.indexOf(':', start);
+  const end = cur.input.indexOf(':', cur.pos);
   if (end < 0) throw cur.fail('unterminated byte sequence');
-  const text = cur.input.slice(start, end);
-  const bytes = decodeBase64(text);
+  const bytes = decodeBase64(cur.input.slice(cur.pos, end));
   if (bytes === undefined) throw cur.fail('a byte sequence holds base64');
-  while (cur.offset <= end) cur.next();
+  cur.pos = end + 1;
   return bytes;
 }
 

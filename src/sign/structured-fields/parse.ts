@@ -4,10 +4,12 @@
  * Item. Anything that does not match the grammar throws
  * `StructuredFieldError`; nothing is repaired.
  */
-import { isKeyChar, isLcAlpha } from './chars.ts';
+import { isKeyCode, isLcAlphaCode } from './chars.ts';
 import { Cursor } from './cursor.ts';
 import { parseBareItem } from './parse-bare-item.ts';
 import { StructuredFieldError, type BareItem, type Dictionary, type FieldType, type FieldValue, type InnerList, type Item, type List, type Member, type Parameters } from './types.ts';
+
+const STAR = 0x2a;
 
 /**
  * Parses a List field.
@@ -143,9 +145,10 @@ function parseParameters(cur: Cursor): Parameters {
 
 /* key = ( lcalpha / "*" ) *( lcalpha / DIGIT / "_" / "-" / "." / "*" ) */
 function parseKey(cur: Cursor): string {
-  const first = cur.peek();
-  if (!isLcAlpha(first) && first !== '*') throw cur.fail('expected a key (lowercase letter or "*")');
-  let key = cur.next();
-  while (!cur.done && isKeyChar(cur.peek())) key += cur.next();
-  return key;
+  const start = cur.pos;
+  const first = cur.code();
+  if (!isLcAlphaCode(first) && first !== STAR) throw cur.fail('expected a key (lowercase letter or "*")');
+  cur.pos += 1;
+  while (isKeyCode(cur.code())) cur.pos += 1;
+  return cur.since(start);
 }

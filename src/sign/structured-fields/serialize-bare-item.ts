@@ -69,16 +69,18 @@ function roundsUp(kept: string, rest: string): boolean {
   return Number(kept[2]) % 2 === 1;
 }
 
-/* sf-string = DQUOTE *( unescaped / "%" / bs-escaped ) DQUOTE */
+/*
+ * sf-string = DQUOTE *( unescaped / "%" / bs-escaped ) DQUOTE
+ * Checked first, escaped only when it holds a DQUOTE or "\" (rare): most strings are written as they are.
+ */
 function serializeString(value: string): string {
-  let out = '"';
+  let escapes = false;
   for (let i = 0; i < value.length; i += 1) {
     const code = value.charCodeAt(i);
     if (!isPrintableAscii(code)) throw new StructuredFieldError('a string holds printable ASCII only (use DisplayString)');
-    if (code === 0x22 || code === 0x5c) out += '\\';
-    out += value[i];
+    if (code === 0x22 || code === 0x5c) escapes = true;
   }
-  return `${out}"`;
+  return `"${escapes ? value.replace(/["\\]/g, '\\$&') : value}"`;
 }
 
 /* sf-token = ( ALPHA / "*" ) *( tchar / ":" / "/" ) */
