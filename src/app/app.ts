@@ -1,7 +1,8 @@
 /**
  * `App`: routes, middleware, error and not-found handlers, on the wire
  * server. One request runs as: match the route → decode params → run the
- * matching middleware, then the route's handlers (`compose`) → the 404 if
+ * matching middleware, then the route's handlers (`compose`; a route's only
+ * handler, with no middleware, is simply called) → the 404 if
  * the chain chose no response, or the error answer if it threw → the send
  * hooks middleware registered (`onSend`: `signResponses` signs there, so
  * those answers are signed too) → send `c.output` (`respond`).
@@ -19,7 +20,7 @@ import type { WireRequest } from '../wire/request.ts';
 import type { WireResponse } from '../wire/response.ts';
 import { createServer, type ListenOptions, type Server, type ServerOptions } from '../wire/server.ts';
 import { allowAnswer } from './allow.ts';
-import { compose, type Middleware } from './compose.ts';
+import { compose, runHandler, takesNoNext, type Middleware } from './compose.ts';
 import { Context } from './context.ts';
 import { handleError, type ErrorHandler } from './error-response.ts';
 import { resolveFormLimits, type FormLimits } from './form.ts';
@@ -30,7 +31,7 @@ import { checkTrustProxy, type ProxyTrust, type TrustProxy } from './proxy.ts';
 import { decodePathSegment } from './query.ts';
 import { AppRequest, splitTarget } from './request.ts';
 import { respond } from './respond.ts';
-import { ANY_METHOD, Router } from './router.ts';
+import { ANY_METHOD, Router, type Match } from './router.ts';
 import { runSendHooks, type HookFailure } from './send-hooks.ts';
 
 export type Handler = Middleware<Context>;
@@ -54,11 +55,8 @@ interface Route {
   readonly handlers: readonly Handler[];
   /** The pattern as registered, with the prefix of a mounted sub-app ("/v1/users/:id"). */
   readonly pattern: string;
-}
-
-interface Found {
-  readonly route: Route;
-  readonly params: Record<string, string>;
+  /** The route's only handler when it takes no `next`: without middleware it runs directly (see `runHandler`). */
+  readonly lone: Handler | undefined;
 }
 
 const NO_PARAMS: Record<string, string> = Object.freeze({}) as Record<string, string>;
@@ -198,7 +196,9 @@ export class App {
   }
 
   #add(method: string, pattern: string, route: Pick<Route, 'handlers'>): void {
-    const mounted: Route = { handlers: route.handlers, pattern };
+    const only = route.handlers.length === 1 ? route.handlers[0] : undefined;
+    const lone = only !== undefined && takesNoNext(only) ? only : undefined;
+    const mounted: Route = { handlers: route.handlers, pattern, lone };
     this.#router.add(method, pattern, mounted);
     this.#routes.push({ method, pattern, route: mounted });
   }
@@ -209,18 +209,18 @@ export class App {
     // Routing and middleware prefixes see the same path, so "//api/x" cannot reach an /api route
     // while skipping the /api middleware.
     const path = target[0].includes('//') ? target[0].replace(/\/{2,}/g, '/') : target[0];
-    let found: Found | undefined;
+    let match: Match<Route> | undefined;
     let failure: { error: unknown } | undefined;
     try {
-      found = this.#find(req.method, path);
+      match = this.#find(req.method, path);
     } catch (error) {
       failure = { error };
     }
-    const c = new Context(new AppRequest(req, target, found?.params ?? NO_PARAMS, this.#trustProxy, this.#formLimits), res);
-    if (found !== undefined) c.req.routePath = found.route.pattern;
-    let pending: Promise<void> | undefined;
+    const c = new Context(new AppRequest(req, target, match?.params ?? NO_PARAMS, this.#trustProxy, this.#formLimits), res);
+    if (match !== undefined) c.req.routePath = match.value.pattern;
+    let pending: Promise<unknown> | undefined;
     try {
-      pending = failure === undefined ? compose(this.#chain(path, found?.route, c), c) : this.#fail(c, failure.error);
+      pending = failure === undefined ? this.#run(path, match?.value, c) : this.#fail(c, failure.error);
     } catch (error) {
       pending = this.#fail(c, error);
     }
@@ -231,13 +231,20 @@ export class App {
     );
   }
 
-  #find(method: string, path: string): Found | undefined {
+  /** The route for `method` at `path`, its params decoded in place; undefined for none. */
+  #find(method: string, path: string): Match<Route> | undefined {
     if (path === '*') return undefined; // OPTIONS * (the wire allows "*" for OPTIONS only) asks about the app, not a route
     const match = this.#router.match(method, path, method === 'HEAD' ? 'GET' : undefined);
     if (match === undefined) return undefined;
     const params = match.params;
     for (const name in params) params[name] = decodePathSegment(params[name]!);
-    return { route: match.value, params };
+    return match;
+  }
+
+  /** The middleware that applies to `path`, then the route's handlers (or the unmatched answer); a promise if any waited. */
+  #run(path: string, route: Route | undefined, c: Context): Promise<unknown> | undefined {
+    if (route?.lone !== undefined && this.#middleware.length === 0) return runHandler(route.lone, c);
+    return compose(this.#chain(path, route, c), c);
   }
 
   #chain(path: string, route: Route | undefined, c: Context): readonly Handler[] {

@@ -60,10 +60,11 @@ export class Router<T> {
    * falls back to GET), which wins over a route for any method.
    */
   match(method: string, path: string, fallback?: string): Match<T> | undefined {
-    const node = this.#staticPaths.get(trimSlashes(path));
+    const trimmed = trimSlashes(path);
+    const node = this.#staticPaths.get(trimmed);
     const direct = node !== undefined ? pick(node.values, method, fallback) : undefined;
     if (direct !== undefined) return { value: direct, params: NO_PARAMS };
-    return this.#walk(splitPath(path), 0, this.#root, method, fallback, []);
+    return this.#walk(trimmed, trimmed === '' ? 1 : 0, this.#root, method, fallback, []);
   }
 
   /** The methods that have a value at `path` (for `Allow` on 405 and OPTIONS). */
@@ -73,17 +74,25 @@ export class Router<T> {
     return [...methods];
   }
 
-  #walk(segments: string[], i: number, node: Node<T>, method: string, fallback: string | undefined, captured: string[]): Match<T> | undefined {
-    if (i === segments.length) {
+  /**
+   * Matches the segments of `path` (slashes trimmed) from the one starting at
+   * `start`; past the end (`start > path.length`) none are left. Walking by
+   * index rather than over `path.split('/')` saves an array per request.
+   */
+  #walk(path: string, start: number, node: Node<T>, method: string, fallback: string | undefined, captured: string[]): Match<T> | undefined {
+    if (start > path.length) {
       const value = pick(node.values, method, fallback);
       if (value !== undefined) return { value, params: this.#params(node, captured) };
     } else {
-      const child = node.children.get(segments[i]!);
-      const found = child !== undefined ? this.#walk(segments, i + 1, child, method, fallback, captured) : undefined;
+      const slash = path.indexOf('/', start);
+      const end = slash === -1 ? path.length : slash;
+      const segment = path.slice(start, end);
+      const child = node.children.size === 0 ? undefined : node.children.get(segment); // no static child to find: skip hashing the segment
+      const found = child !== undefined ? this.#walk(path, end + 1, child, method, fallback, captured) : undefined;
       if (found !== undefined) return found;
-      if (node.param !== undefined && segments[i] !== '') {
-        captured.push(node.param.name, segments[i]!);
-        const viaParam = this.#walk(segments, i + 1, node.param.node, method, fallback, captured);
+      if (node.param !== undefined && segment !== '') {
+        captured.push(node.param.name, segment);
+        const viaParam = this.#walk(path, end + 1, node.param.node, method, fallback, captured);
         if (viaParam !== undefined) return viaParam;
         captured.length -= 2;
       }
@@ -91,7 +100,7 @@ export class Router<T> {
     const wildcard = node.wildcard !== undefined ? pick(node.wildcard, method, fallback) : undefined;
     if (wildcard === undefined) return undefined;
     const params = this.#params(node, captured);
-    params['*'] = segments.slice(i).join('/');
+    params['*'] = start > path.length ? '' : path.slice(start);
     return { value: wildcard, params };
   }
 

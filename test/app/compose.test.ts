@@ -10,6 +10,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { compose, type Middleware } from '../../src/app/compose.ts';
 import { App, HttpError, SignwireError } from '../../src/index.ts';
+import { DEFAULT_LIMITS } from '../../src/wire/limits.ts';
+import { HEAD, RequestParser } from '../../src/wire/parser.ts';
+import { WireRequest } from '../../src/wire/request.ts';
+import { WireResponse } from '../../src/wire/response.ts';
 import { codeOf, recordingLogger, sleep } from '../helpers/app.ts';
 
 interface Trace {
@@ -232,4 +236,55 @@ test('through an app, next() called twice answers 500 ERR_INTERNAL and logs ERR_
   assert.equal(handled, 1);
   assert.equal(errors.length, 1);
   assert.ok(isNextTwice(errors[0]));
+});
+
+// A route's only handler, with no middleware, runs without the engine when it declares no `next`;
+// these hold the direct run to what the engine does.
+
+test('a lone route handler that declares next and calls it twice still answers 500 ERR_INTERNAL', async () => {
+  const { logger, errors } = recordingLogger();
+  const app = new App({ logger });
+  app.get('/', async (c, next) => {
+    await next();
+    await next();
+    c.text('never');
+  });
+  const res = await app.request('/');
+  assert.equal(res.status, 500);
+  assert.equal(codeOf(res), 'ERR_INTERNAL');
+  assert.ok(isNextTwice(errors[0]));
+});
+
+test('a lone route handler that returns a foreign thenable is awaited, and its rejection answered', async () => {
+  const app = new App({ logger: recordingLogger().logger });
+  app.get('/ok', (c) => ({ then: (resolve: () => void) => setTimeout(() => (c.text('later'), resolve()), 5) }));
+  app.get('/fail', () => ({ then: (_: unknown, reject: (e: unknown) => void) => reject(new HttpError(409, 'no', { code: 'ERR_CONFLICT' })) }));
+  const ok = await app.request('/ok');
+  assert.equal(ok.status, 200);
+  assert.equal(await ok.text(), 'later');
+  assert.equal(codeOf(await app.request('/fail')), 'ERR_CONFLICT');
+});
+
+test('a lone synchronous route handler has answered by the time the wire handler returns', () => {
+  const app = new App({ logger: recordingLogger().logger });
+  app.get('/', (c) => c.text('now'));
+  const written: string[] = [];
+  const sink = {
+    keepAliveLine: '',
+    dateLine: '',
+    write: (data: string | Uint8Array) => written.push(String(data)) > 0,
+    keepAliveAllowed: () => false,
+    responseFinished: () => {},
+    drained: () => Promise.resolve(),
+    abortConnection: () => {},
+  };
+  const parser = new RequestParser(DEFAULT_LIMITS);
+  parser.push(Buffer.from('GET / HTTP/1.1\r\nHost: x\r\n\r\n'));
+  assert.equal(parser.next(), HEAD);
+  const req = new WireRequest(parser.head!, { remoteAddress: '127.0.0.1', remotePort: 1, encrypted: false }, { bodyWanted() {}, bodyDrained() {} });
+  const res = new WireResponse(sink, false, false);
+  const result = app.handler(req, res);
+  assert.equal(result, undefined, 'no promise for a synchronous answer');
+  assert.ok(res.finished);
+  assert.match(written.join(''), /^HTTP\/1\.1 200 OK\r\n[\s\S]*\r\n\r\nnow$/);
 });
