@@ -126,8 +126,9 @@ export class Connection implements BodyFlow, ResponseSink {
   #onHead(): void {
     const head = this.#parser.head!;
     this.#requests++;
-    // Pipelined requests (more bytes behind this one, or a second request in this batch): cork.
-    if (this.#batch++ > 0 || this.#parser.buffered > 0) this.#out.cork();
+    // Pipelined requests (a second request in this batch, or bytes past this one's body): cork.
+    // A body of known length already buffered is not a reason: its handler may well be async.
+    if (this.#batch++ > 0 || this.#parser.buffered > Math.max(0, head.contentLength)) this.#out.cork();
     const req = new WireRequest(head, this.#peer, this);
     const res = new WireResponse(this, head.method === 'HEAD', head.minorVersion === 0);
     this.#req = req;
