@@ -267,8 +267,12 @@ export class Connection implements BodyFlow, ResponseSink {
       this.#closeGracefully();
       return;
     }
-    if (this.#parser.buffered > 0) this.#enter(IN_HEAD, this.#limits.headersTimeoutMs);
-    else this.#enter(IDLE, this.#limits.keepAliveTimeoutMs);
+    if (this.#parser.buffered > 0) {
+      this.#enter(IN_HEAD, this.#limits.headersTimeoutMs);
+    } else {
+      this.#parser.release();
+      this.#enter(IDLE, this.#limits.keepAliveTimeoutMs);
+    }
     this.#pump();
   }
 

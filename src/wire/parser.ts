@@ -15,6 +15,7 @@
  * parser.next() === HEAD; // parser.head.method === 'GET'
  * parser.next() === END;
  */
+import { detached } from '../detached.ts';
 import { CHUNK_DATA, CHUNK_END, ChunkedDecoder } from './chunked.ts';
 import { ParseError } from './errors.ts';
 import { parseFieldLine } from './field-line.ts';
@@ -98,6 +99,21 @@ export class RequestParser {
       this.#scanFrom = Math.max(0, this.#scanFrom - this.#pos);
     }
     this.#pos = 0;
+  }
+
+  /**
+   * Between requests, with nothing buffered: lets go of the last chunk, its
+   * text and the last head (whose strings are slices of that text), so an
+   * idle connection holds none of them.
+   */
+  release(): void {
+    if (!this.idle) return;
+    this.head = undefined;
+    this.#buf = EMPTY;
+    this.#pos = 0;
+    this.#scanFrom = 0;
+    this.#text = '';
+    this.#textStart = 0;
   }
 
   /** Bytes received but not yet consumed by an event. */
@@ -203,7 +219,8 @@ export class RequestParser {
       }
     }
     const framing = decideFraming(rawHeaders, line.minorVersion, this.#checkedHost);
-    this.#checkedHost = framing.host;
+    // Copied when it changes (rarely): kept between requests, a slice would keep this chunk's text alive.
+    if (framing.host !== this.#checkedHost) this.#checkedHost = framing.host === undefined ? undefined : detached(framing.host);
     if (framing.contentLength > limits.maxBodyBytes) {
       throw new ParseError('ERR_HTTP_BODY_TOO_LARGE', 413, 'request body is larger than the limit');
     }

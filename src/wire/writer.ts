@@ -7,6 +7,7 @@
  *                 last-chunk = 1*("0") CRLF; then trailer-section CRLF.
  * RFC 9110 §6.6.1: an origin server with a clock MUST send Date.
  */
+import { detached } from '../detached.ts';
 import { WireUsageError } from './errors.ts';
 import { statusLine } from './status.ts';
 import { INVALID, OBS_TEXT, fieldValueKind, isToken } from './tokens.ts';
@@ -36,7 +37,7 @@ export function outgoingName(name: string): string {
     throw new WireUsageError('ERR_HTTP_INVALID_HEADER', `invalid header name ${JSON.stringify(name)}`);
   }
   lower = name.toLowerCase();
-  if (lowerNames.size < MAX_CACHED_NAMES) lowerNames.set(name, lower);
+  if (lowerNames.size < MAX_CACHED_NAMES) lowerNames.set(detached(name), detached(lower));
   return lower;
 }
 
@@ -45,7 +46,7 @@ export function lookupName(name: string): string {
   let lower = lowerNames.get(name) ?? lookedUp.get(name);
   if (lower !== undefined) return lower;
   lower = name.toLowerCase();
-  if (lookedUp.size < MAX_CACHED_NAMES) lookedUp.set(name, lower);
+  if (lookedUp.size < MAX_CACHED_NAMES) lookedUp.set(detached(name), detached(lower));
   return lower;
 }
 
@@ -63,7 +64,7 @@ export function checkOutgoingValue(name: string, value: string): boolean {
   const kind = fieldValueKind(value);
   if (kind === INVALID) throw new WireUsageError('ERR_HTTP_INVALID_HEADER', `invalid value for header "${name}"`);
   const obsText = kind === OBS_TEXT;
-  if (value.length <= MAX_CACHED_VALUE_LENGTH && checkedValues.size < MAX_CACHED_NAMES) checkedValues.set(value, obsText);
+  if (value.length <= MAX_CACHED_VALUE_LENGTH && checkedValues.size < MAX_CACHED_NAMES) checkedValues.set(detached(value), obsText);
   return obsText;
 }
 

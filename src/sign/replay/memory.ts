@@ -13,6 +13,7 @@
  * It protects one process only: with several workers or hosts, a nonce
  * claimed in one is unknown to the others. Use `RedisNonceStore` there.
  */
+import { detached } from '../../detached.ts';
 import { SignwireError } from '../../errors.ts';
 import { SignatureError } from '../errors.ts';
 import type { NonceStore } from './nonce-store.ts';
@@ -89,7 +90,7 @@ export class MemoryNonceStore implements NonceStore {
   #remember(id: string, expiry: number, ttlMs: number): void {
     let queue = this.#queues.get(ttlMs);
     if (queue === undefined) this.#queues.set(ttlMs, (queue = new Map()));
-    queue.set(id, expiry);
+    queue.set(detached(id), expiry); // kept for the TTL: not a slice of the request's text
     this.#size += 1;
   }
 

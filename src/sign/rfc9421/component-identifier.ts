@@ -10,6 +10,7 @@
  * with "@". The parameters are ordered as written: the order is part of the
  * signature base, so `params` keeps its keys in insertion order.
  */
+import { detached } from '../../detached.ts';
 import { SignatureError } from '../errors.ts';
 import { isTchar } from '../structured-fields/chars.ts';
 import { serializeItem, type Item } from '../structured-fields/index.ts';
@@ -100,9 +101,10 @@ export function componentFromItem(item: Item): ComponentIdentifier {
 function bareComponent(name: string): ComponentIdentifier {
   let component = BARE.get(name);
   if (component === undefined) {
-    component = toComponent(name);
+    const kept = detached(name); // kept across requests: not a slice of this one's text
+    component = toComponent(kept);
     if (BARE.size >= MAX_BARE) BARE.clear();
-    BARE.set(name, component);
+    BARE.set(kept, component);
   }
   return component;
 }

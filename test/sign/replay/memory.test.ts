@@ -6,6 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { DEFAULT_MAX_NONCES, MemoryNonceStore, type MemoryNonceStoreOptions } from '../../../src/sign/replay/index.ts';
 import { runNonceStoreContract } from './nonce-store.contract.ts';
 
@@ -100,5 +102,26 @@ describe('MemoryNonceStore clock', () => {
     assert.equal(await store.claim('n', 1_000), false);
     clock.ms += 1;
     assert.equal(await store.claim('n', 1_000), true);
+  });
+});
+
+describe('MemoryNonceStore memory', () => {
+  test('a nonce cut from a large request text → the store keeps the nonce, not the text', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const store = new MemoryNonceStore({ maxEntries: 50_000 });
+    const count = 20_000;
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    for (let i = 0; i < count; i++) {
+      // As the wire parser hands them out: a slice of the text of the whole chunk (head and a 2 KB body).
+      const text = Buffer.from(`Signature-Input: sig1=();nonce="${String(i).padStart(22, '0')}"\r\n${'x'.repeat(2048)}`).latin1Slice();
+      const at = text.indexOf('nonce="') + 7;
+      assert.equal(await store.claim(`bench\n${text.substring(at, at + 22)}`, 60_000), true);
+    }
+    gc();
+    const perEntry = (process.memoryUsage().heapUsed - before) / count;
+    assert.equal(store.size, count);
+    assert.ok(perEntry < 600, `${perEntry.toFixed(0)} bytes held per nonce (a kept slice would hold over 2 000)`);
   });
 });
