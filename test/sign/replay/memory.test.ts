@@ -115,7 +115,7 @@ describe('MemoryNonceStore memory', () => {
     const before = process.memoryUsage().heapUsed;
     for (let i = 0; i < count; i++) {
       // As the wire parser hands them out: a slice of the text of the whole chunk (head and a 2 KB body).
-      const text = Buffer.from(`Signature-Input: sig1=();nonce="${String(i).padStart(22, '0')}"\r\n${'x'.repeat(2048)}`).latin1Slice();
+      const text = Buffer.from(`Signature-Input: sig1=();nonce="${String(i).padStart(22, '0')}"\r\n${'x'.repeat(2048)}`).toString('latin1');
       const at = text.indexOf('nonce="') + 7;
       assert.equal(await store.claim(`bench\n${text.substring(at, at + 22)}`, 60_000), true);
     }
