@@ -54,8 +54,12 @@ export function decideFraming(rawHeaders: readonly string[], minorVersion: numbe
       case 4:
         if (lowerEquals(name, 'host')) {
           hostCount++;
-          if (value !== checkedHost) checkHost(value);
-          host = value;
+          if (value === checkedHost) {
+            host = checkedHost; // the same string back: the caller's own comparison is then by identity
+          } else {
+            checkHost(value);
+            host = value;
+          }
         }
         break;
       case 6:

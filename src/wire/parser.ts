@@ -220,6 +220,7 @@ export class RequestParser {
     }
     const framing = decideFraming(rawHeaders, line.minorVersion, this.#checkedHost);
     // Copied when it changes (rarely): kept between requests, a slice would keep this chunk's text alive.
+    // Unchanged, `decideFraming` returns the kept string itself, so this test compares no characters.
     if (framing.host !== this.#checkedHost) this.#checkedHost = framing.host === undefined ? undefined : detached(framing.host);
     if (framing.contentLength > limits.maxBodyBytes) {
       throw new ParseError('ERR_HTTP_BODY_TOO_LARGE', 413, 'request body is larger than the limit');

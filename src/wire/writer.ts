@@ -31,27 +31,30 @@ const MAX_CACHED_NAMES = 1024;
 
 /** The lower-cased form of an outgoing header name; throws unless it is a token. */
 export function outgoingName(name: string): string {
-  let lower = lowerNames.get(name);
+  const lower = lowerNames.get(name);
   if (lower !== undefined) return lower;
   if (!isToken(name)) {
     throw new WireUsageError('ERR_HTTP_INVALID_HEADER', `invalid header name ${JSON.stringify(name)}`);
   }
-  lower = name.toLowerCase();
-  if (lowerNames.size < MAX_CACHED_NAMES) lowerNames.set(detached(name), detached(lower));
-  return lower;
+  return lowerAndKeep(lowerNames, name);
 }
 
 /** A header name lower-cased for a lookup (`getHeader`, `removeHeader`); never throws. */
 export function lookupName(name: string): string {
-  let lower = lowerNames.get(name) ?? lookedUp.get(name);
-  if (lower !== undefined) return lower;
-  lower = name.toLowerCase();
-  if (lookedUp.size < MAX_CACHED_NAMES) lookedUp.set(detached(name), detached(lower));
-  return lower;
+  return lowerNames.get(name) ?? lookedUp.get(name) ?? lowerAndKeep(lookedUp, name);
 }
 
 /** Names looked up (not necessarily valid tokens), lower-cased, kept apart from the outgoing ones. */
 const lookedUp = new Map<string, string>();
+
+/** `name` lower-cased, remembered in `cache` while it has room, as a copy (a name may be a slice of a request). */
+function lowerAndKeep(cache: Map<string, string>, name: string): string {
+  if (cache.size >= MAX_CACHED_NAMES) return name.toLowerCase();
+  const kept = detached(name);
+  const lower = kept.toLowerCase();
+  cache.set(kept, lower);
+  return lower;
+}
 
 /**
  * Throws unless `value` has no CR, LF, NUL or other control character but
