@@ -13,7 +13,7 @@
 import * as nodeCrypto from 'node:crypto';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { SignatureError } from './errors.ts';
-import { StructuredFieldError, isInnerList, parseDictionary, serializeDictionary, item, type Dictionary } from './structured-fields/index.ts';
+import { StructuredFieldError, decodeBase64, isInnerList, parseDictionary, serializeDictionary, item, type Dictionary } from './structured-fields/index.ts';
 
 /** What each supported algorithm is called in node:crypto. */
 const DIGEST_ALGORITHMS = {
@@ -63,7 +63,27 @@ export function verifyContentDigest(field: string | undefined, body: Uint8Array 
 }
 
 /** The members of a Content-Digest field as algorithm → digest bytes. */
-function digestMembers(field: string): Map<string, Uint8Array> {
+function digestMembers(field: string): ReadonlyMap<string, Uint8Array> | ReadonlyArray<[string, Uint8Array]> {
+  return soleDigest(field) ?? parsedDigestMembers(field);
+}
+
+/*
+ * The usual field, one supported algorithm and its digest (`sha-256=:…:`),
+ * without the Dictionary parse: the same result, one slice and a decode.
+ * Anything else (another algorithm, parameters, several members, spaces)
+ * takes the whole parse.
+ */
+function soleDigest(field: string): Array<[string, Uint8Array]> | undefined {
+  const equals = field.indexOf('=');
+  const name = equals < 0 ? '' : field.slice(0, equals);
+  if (!isDigestAlgorithm(name) || field.charCodeAt(equals + 1) !== COLON || field.charCodeAt(field.length - 1) !== COLON) return undefined;
+  const bytes = field.length > equals + 2 ? decodeBase64(field.slice(equals + 2, -1)) : undefined;
+  return bytes === undefined ? undefined : [[name, bytes]];
+}
+
+const COLON = 0x3a;
+
+function parsedDigestMembers(field: string): Map<string, Uint8Array> {
   let dictionary: Dictionary;
   try {
     dictionary = parseDictionary(field);

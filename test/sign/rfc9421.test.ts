@@ -220,6 +220,18 @@ describe('2.5 Creating the Signature Base', () => {
     assert.doesNotThrow(() => signatureBase(res, [{ name: 'x', params: { key: 'a' } }, { name: 'x', params: { key: 'a', req: true } }], {}));
   });
 
+  test('a frozen list of components gives each message its own values, and a mutable identifier is read afresh', () => {
+    const covered = Object.freeze(['date', '@path']);
+    assert.equal(signatureBase(req, covered, {}), '"date": today\n"@path": /foo\n"@signature-params": ("date" "@path")');
+    const other = request('/bar', [['Date', 'tomorrow']]);
+    assert.equal(signatureBase(other, covered, {}), '"date": tomorrow\n"@path": /bar\n"@signature-params": ("date" "@path")');
+    const identifier: { name: string } = { name: 'date' };
+    const frozenList = Object.freeze([identifier]);
+    assert.equal(signatureBase(req, frozenList, {}).split('\n')[0], '"date": today');
+    identifier.name = '@path';
+    assert.equal(signatureBase(req, frozenList, {}).split('\n')[0], '"@path": /foo');
+  });
+
   test('bad signature parameters are ERR_SIG_MALFORMED', () => {
     for (const params of [{ created: 1.5 }, { created: -1 }, { nonce: 'a\nb' }, { alg: 7 }, { other: 'x' }]) {
       assert.throws(() => signatureBase(req, [], params as never), code('ERR_SIG_MALFORMED'), JSON.stringify(params));

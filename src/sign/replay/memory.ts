@@ -47,8 +47,8 @@ export const DEFAULT_MAX_NONCES = 100_000;
 export class MemoryNonceStore implements NonceStore {
   readonly #maxEntries: number;
   readonly #now: () => number;
-  /** TTL → (id → expiry) in claim order, for lookups and sweeping; an id is in one map only. */
-  readonly #queues = new Map<number, Map<string, number>>();
+  /** One queue per TTL, for lookups and sweeping; an id is in one queue only. */
+  readonly #queues: TtlQueue[] = [];
   /** Entries held in all queues. */
   #size = 0;
 
@@ -73,11 +73,12 @@ export class MemoryNonceStore implements NonceStore {
     if (!(ttlMs > 0 && Number.isFinite(ttlMs))) throw invalid(`ttlMs must be a positive number, got ${String(ttlMs)}`);
     const now = this.#now();
     this.#sweep(now);
-    for (const queue of this.#queues.values()) {
-      const expiry = queue.get(id);
+    for (const queue of this.#queues) {
+      const expiry = queue.expiries.get(id);
       if (expiry === undefined) continue;
       if (expiry > now) return false;
-      this.#forget(queue, id); // only left over when the clock went back
+      queue.expiries.delete(id); // only left over when the clock went back
+      this.#size -= 1;
       break;
     }
     if (this.#size >= this.#maxEntries) {
@@ -88,27 +89,38 @@ export class MemoryNonceStore implements NonceStore {
   }
 
   #remember(id: string, expiry: number, ttlMs: number): void {
-    let queue = this.#queues.get(ttlMs);
-    if (queue === undefined) this.#queues.set(ttlMs, (queue = new Map()));
-    queue.set(detached(id), expiry); // kept for the TTL: not a slice of the request's text
+    let queue: TtlQueue | undefined;
+    for (const candidate of this.#queues) if (candidate.ttl === ttlMs) queue = candidate;
+    if (queue === undefined) this.#queues.push((queue = { ttl: ttlMs, expiries: new Map(), front: expiry }));
+    queue.expiries.set(detached(id), expiry); // kept for the TTL: not a slice of the request's text
     this.#size += 1;
   }
 
-  #forget(queue: Map<string, number>, id: string): void {
-    queue.delete(id);
-    this.#size -= 1;
-  }
-
-  /** Drops expired entries from the front of every queue. */
+  /** Drops expired entries from the front of every queue; a queue whose front has not expired is not walked. */
   #sweep(now: number): void {
-    for (const [ttl, queue] of this.#queues) {
-      for (const [id, expiry] of queue) {
-        if (expiry > now) break;
-        this.#forget(queue, id);
+    for (let i = this.#queues.length - 1; i >= 0; i--) {
+      const queue = this.#queues[i]!;
+      if (queue.front > now) continue;
+      for (const [id, expiry] of queue.expiries) {
+        if (expiry > now) {
+          queue.front = expiry;
+          break;
+        }
+        queue.expiries.delete(id);
+        this.#size -= 1;
       }
-      if (queue.size === 0) this.#queues.delete(ttl);
+      if (queue.expiries.size === 0) this.#queues.splice(i, 1);
     }
   }
+}
+
+/** The nonces claimed with one TTL. */
+interface TtlQueue {
+  readonly ttl: number;
+  /** id → expiry, in claim order: expiry order while the clock does not go back. */
+  readonly expiries: Map<string, number>;
+  /** The expiry of the first entry: before it, a sweep would stop at once, so it is not begun. */
+  front: number;
 }
 
 function invalid(message: string): SignwireError {

@@ -17,7 +17,7 @@
  * produce an error and not create a signature base."
  */
 import { SignatureError } from '../errors.ts';
-import { checkCoveredComponents, serializeComponentIdentifier, toComponent, type ComponentInput } from './component-identifier.ts';
+import { checkCoveredComponents, serializeComponentIdentifier, toComponent, type ComponentIdentifier, type ComponentInput } from './component-identifier.ts';
 import { componentValue, type ComponentOptions } from './components.ts';
 import type { HttpMessage } from './message.ts';
 import { serializeSignatureParameters, type SignatureParams } from './signature-params.ts';
@@ -40,13 +40,44 @@ export function signatureBase(
   params: SignatureParams,
   options: ComponentOptions = {},
 ): string {
+  const { covered, prefixes, paramsLine } = layoutOf(components);
+  let base = '';
+  for (let i = 0; i < covered.length; i++) base += `${prefixes[i]}${componentValue(message, covered[i]!, options)}\n`;
+  return `${base}${paramsLine}${serializeSignatureParameters(params)}`;
+}
+
+/** What a signature base takes from its covered components alone, whatever the message. */
+interface Layout {
+  readonly covered: readonly ComponentIdentifier[];
+  /** Each line's start: the serialized identifier, ":" and SP. */
+  readonly prefixes: readonly string[];
+  /** The last line up to the signature parameters: `"@signature-params": (` the identifiers `)`. */
+  readonly paramsLine: string;
+}
+
+/*
+ * Verified requests reuse one frozen array of checked components per client
+ * (see parseSignatureFields), so their layout is computed once. Only frozen
+ * arrays of strings and checked (frozen) identifiers are remembered: nothing
+ * in them can change.
+ */
+const LAYOUTS = new WeakMap<readonly ComponentInput[], Layout>();
+
+function layoutOf(components: readonly ComponentInput[]): Layout {
+  let layout = LAYOUTS.get(components);
+  if (layout !== undefined) return layout;
   const covered = components.map(toComponent);
   checkCoveredComponents(covered);
   // Each identifier is serialized once: for its line, and in the inner list of @signature-params (§2.3).
   const identifiers = covered.map(serializeComponentIdentifier);
-  let base = '';
-  for (let i = 0; i < covered.length; i++) base += `${identifiers[i]}: ${componentValue(message, covered[i]!, options)}\n`;
-  return `${base}"@signature-params": (${identifiers.join(' ')})${serializeSignatureParameters(params)}`;
+  layout = {
+    covered,
+    prefixes: identifiers.map((identifier) => `${identifier}: `),
+    paramsLine: `"@signature-params": (${identifiers.join(' ')})`,
+  };
+  const immutable = Object.isFrozen(components) && components.every((input, i) => typeof input === 'string' || input === covered[i]);
+  if (immutable) LAYOUTS.set(components, layout);
+  return layout;
 }
 
 /**

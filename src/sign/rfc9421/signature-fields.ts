@@ -11,15 +11,19 @@
  * Parsing is strict: every label must appear in both fields, every member
  * must have its type, and no unknown parameter is accepted.
  */
+import { detached } from '../../detached.ts';
 import { SignatureError } from '../errors.ts';
 import {
   StructuredFieldError,
+  decodeBase64,
   isInnerList,
   parseDictionary,
+  parseTrailingParameters,
   serializeDictionary,
   type Dictionary,
   type InnerList,
   type Member,
+  type Parameters,
 } from '../structured-fields/index.ts';
 import {
   checkCoveredComponents,
@@ -56,6 +60,16 @@ export interface SignatureInputEntry {
  * signatureBase(req, entry.components, entry.params);
  */
 export function parseSignatureFields(signatureInput: string | undefined, signature: string | undefined): SignatureEntry[] {
+  if (signatureInput !== undefined && signature !== undefined) {
+    const entry = knownShapeEntry(signatureInput, signature);
+    if (entry !== undefined) return [entry];
+  }
+  const entries = parseWhole(signatureInput, signature);
+  if (entries.length === 1 && signatureInput !== undefined) rememberShape(signatureInput);
+  return entries;
+}
+
+function parseWhole(signatureInput: string | undefined, signature: string | undefined): SignatureEntry[] {
   const inputs = parseField('Signature-Input', signatureInput);
   const signatures = parseField('Signature', signature);
   if (inputs.size === 0 && signatures.size === 0) throw new SignatureError('ERR_SIG_MISSING', 'the message is not signed (no Signature-Input and Signature)');
@@ -73,6 +87,80 @@ export function parseSignatureFields(signatureInput: string | undefined, signatu
     entries.push({ label, components, params: signatureParamsFromItem(member.params), signature: signatureBytes(label, bytes) });
   }
   return entries;
+}
+
+/*
+ * A client signs every request the same way, so its Signature-Input values
+ * differ only in their parameters (created, nonce): the text up to the first
+ * ")", the label and the covered components, is the same each time. That
+ * text is remembered with what it parses to, and a value that starts with a
+ * remembered one has only its parameters parsed. The cache is bounded (emptied
+ * when full) and holds copies, not slices of a request's text.
+ *
+ * Why this parses exactly as the whole value would: a remembered head parses
+ * alone as a dictionary of one member, an inner list, so its ")" closes that
+ * inner list (a ")" inside a string would leave the string unterminated). The
+ * rest must then be the inner list's parameters and nothing else, and the
+ * Signature field one byte sequence under the same label; anything else takes
+ * the whole parse, which also gives every error its usual message.
+ */
+interface Shape {
+  readonly label: string;
+  readonly components: readonly ComponentIdentifier[];
+}
+
+const SHAPES = new Map<string, Shape>();
+const MAX_SHAPES = 256;
+
+function knownShapeEntry(signatureInput: string, signature: string): SignatureEntry | undefined {
+  const close = signatureInput.indexOf(')');
+  const shape = close < 0 ? undefined : SHAPES.get(signatureInput.slice(0, close + 1));
+  if (shape === undefined) return undefined;
+  const params = parseTrailingParametersOf(signatureInput, close + 1);
+  const bytes = params === undefined ? undefined : soleByteSequence(signature, shape.label);
+  if (params === undefined || bytes === undefined) return undefined;
+  return { label: shape.label, components: shape.components, params: signatureParamsFromItem(params), signature: bytes };
+}
+
+function parseTrailingParametersOf(signatureInput: string, start: number): Parameters | undefined {
+  try {
+    return parseTrailingParameters(signatureInput, start);
+  } catch (error) {
+    if (error instanceof StructuredFieldError) return undefined; // the whole parse reports it
+    throw error;
+  }
+}
+
+/** The bytes of a Signature field that is exactly `label=:base64:` with non-empty bytes, else undefined. */
+function soleByteSequence(field: string, label: string): Uint8Array | undefined {
+  const start = label.length + 2;
+  if (field.length <= start + 1 || !field.startsWith(label) || field.charCodeAt(start - 2) !== EQUALS) return undefined;
+  if (field.charCodeAt(start - 1) !== COLON || field.charCodeAt(field.length - 1) !== COLON) return undefined;
+  return decodeBase64(field.slice(start, -1)); // undefined for a ":" or "," inside: another member
+}
+
+const EQUALS = 0x3d;
+const COLON = 0x3a;
+
+/** Remembers the head of a Signature-Input value that held one signature, when it parses alone. */
+function rememberShape(signatureInput: string): void {
+  const close = signatureInput.indexOf(')');
+  if (close < 0) return;
+  const text = signatureInput.slice(0, close + 1);
+  if (SHAPES.has(text)) return;
+  const head = detached(text); // kept across requests
+  let members: Dictionary;
+  try {
+    members = parseDictionary(head);
+  } catch {
+    return; // e.g. the first ")" is inside a string
+  }
+  const [member, ...others] = members;
+  if (member === undefined || others.length > 0 || !isInnerList(member[1]) || member[1].params.size > 0) return;
+  const components = Object.freeze(member[1].items.map(componentFromItem));
+  checkCoveredComponents(components);
+  if (SHAPES.size >= MAX_SHAPES) SHAPES.clear();
+  SHAPES.set(head, { label: member[0], components });
 }
 
 /**

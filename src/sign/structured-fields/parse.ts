@@ -53,6 +53,23 @@ export function parseField(type: FieldType, input: string): FieldValue {
   return parseItem(input);
 }
 
+/**
+ * Parses the Parameters that start at `start` in `input`, then the SP that
+ * may end a field; undefined when anything else follows. For a caller that
+ * has already seen the text before `start`: the member they belong to.
+ * Only ASCII can be part of Parameters, so this needs no ASCII pass.
+ *
+ * @example
+ * parseTrailingParameters('("@method");created=1;keyid="k"', 11); // Map { 'created' => 1, 'keyid' => 'k' }
+ */
+export function parseTrailingParameters(input: string, start: number): Parameters | undefined {
+  const cur = new Cursor(input);
+  cur.pos = start;
+  const params = parseParameters(cur);
+  cur.skipSP();
+  return cur.done ? params : undefined;
+}
+
 /*
  * §4.2: convert to ASCII (fail if not), discard leading SP, parse, discard
  * leading SP, and fail if anything is left.

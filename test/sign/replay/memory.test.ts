@@ -95,6 +95,23 @@ describe('MemoryNonceStore clock', () => {
     assert.equal(store.size, 1);
   });
 
+  test('after the clock went back, a nonce that expired behind a live one is claimable, and counted once', async () => {
+    const { store, clock } = fakeClockStore();
+    clock.ms = 0;
+    assert.equal(await store.claim('a', 1_000), true); // expires at 1 000
+    clock.ms -= 800;
+    assert.equal(await store.claim('b', 1_000), true); // expires at 200, queued behind a
+    clock.ms = 500;
+    assert.equal(store.size, 2); // the sweep stops at a, which is live
+    assert.equal(await store.claim('b', 1_000), true); // b had expired: claimed again, until 1 500
+    assert.equal(store.size, 2);
+    clock.ms = 1_000;
+    assert.equal(store.size, 1);
+    assert.equal(await store.claim('b', 1_000), false);
+    clock.ms = 1_500;
+    assert.equal(store.size, 0);
+  });
+
   test('a nonce stays a replay until exactly its TTL has passed', async () => {
     const { store, clock } = fakeClockStore();
     assert.equal(await store.claim('n', 1_000), true);
