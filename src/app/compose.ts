@@ -11,6 +11,7 @@
  * });
  */
 import { SignwireError } from '../errors.ts';
+import { isThenable } from '../thenable.ts';
 
 export type Next = () => Promise<void>;
 export type Middleware<C> = (c: C, next: Next) => unknown;
@@ -34,7 +35,7 @@ export function compose<C>(chain: readonly Middleware<C>[], c: C): Promise<void>
     if (handler === undefined) return DONE;
     try {
       const result = handler(c, () => dispatch(i + 1));
-      return isPromise(result) ? result.then(noop) : DONE;
+      return isThenable(result) ? Promise.resolve(result).then(noop) : DONE; // a foreign thenable is adopted
     } catch (error) {
       return Promise.reject(error);
     }
@@ -64,12 +65,7 @@ export function takesNoNext<C>(handler: Middleware<C>): boolean {
  */
 export function runHandler<C>(handler: Middleware<C>, c: C): Promise<unknown> | undefined {
   const result = handler(c, LAST);
-  if (!isPromise(result)) return undefined;
-  return result instanceof Promise ? result : Promise.resolve(result); // a foreign thenable, adopted
+  return isThenable(result) ? Promise.resolve(result) : undefined; // a native promise as is, a foreign thenable adopted
 }
 
 function noop(): void {}
-
-function isPromise(value: unknown): value is Promise<unknown> {
-  return typeof value === 'object' && value !== null && typeof (value as Promise<unknown>).then === 'function';
-}

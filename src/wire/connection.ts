@@ -12,14 +12,15 @@
  */
 import type { Socket } from 'node:net';
 import { SignwireError } from '../errors.ts';
+import { isThenable } from '../thenable.ts';
 import { ParseError } from './errors.ts';
 import { BODY, END, HEAD, NEED_MORE, RequestParser } from './parser.ts';
 import type { ConnectionHost } from './connection-host.ts';
 import type { Limits } from './limits.ts';
-import { WireRequest, type BodyFlow, type PeerInfo } from './request.ts';
+import { WireRequest, peerOf, type BodyFlow, type PeerInfo } from './request.ts';
 import { OutputBatch } from './output-batch.ts';
 import { WireResponse, type ResponseSink } from './response.ts';
-import { CONTINUE_RESPONSE, errorResponse } from './writer.ts';
+import { CONTINUE_RESPONSE, INTERNAL_ERROR_BODY, errorResponse } from './writer.ts';
 
 const IDLE = 0;
 const IN_HEAD = 1;
@@ -53,7 +54,6 @@ export class Connection implements BodyFlow, ResponseSink {
   #batch = 0;
   readonly #out: OutputBatch;
   #paused = false;
-  #drainWaiters: Array<() => void> = [];
 
   constructor(socket: Socket, host: ConnectionHost) {
     this.#socket = socket;
@@ -61,11 +61,7 @@ export class Connection implements BodyFlow, ResponseSink {
     this.#limits = host.limits;
     this.#parser = new RequestParser(host.limits);
     this.#out = new OutputBatch(socket);
-    this.#peer = {
-      remoteAddress: socket.remoteAddress,
-      remotePort: socket.remotePort,
-      encrypted: 'encrypted' in socket && socket.encrypted === true,
-    };
+    this.#peer = peerOf(socket);
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.#onData(chunk));
     socket.on('end', () => this.#onPeerEnd());
@@ -82,7 +78,6 @@ export class Connection implements BodyFlow, ResponseSink {
   get dateLine(): string {
     return this.#host.dateLine;
   }
-
 
   // ── input ──────────────────────────────────────────────────────────────
 
@@ -189,10 +184,9 @@ export class Connection implements BodyFlow, ResponseSink {
     res.abort();
     const fresh = new WireResponse(this, this.#req!.method === 'HEAD', this.#req!.httpVersion === '1.0');
     this.#res = fresh;
-    const body = JSON.stringify({ error: { code: 'ERR_INTERNAL', message: 'Internal Server Error' } });
     fresh.statusCode = 500;
     fresh.setHeader('Content-Type', 'application/json');
-    fresh.end(body);
+    fresh.end(INTERNAL_ERROR_BODY);
   }
 
   // ── ResponseSink ───────────────────────────────────────────────────────
@@ -234,8 +228,7 @@ export class Connection implements BodyFlow, ResponseSink {
   }
 
   drained(): Promise<void> {
-    if (!this.#socket.writableNeedDrain || this.#phase === CLOSED) return Promise.resolve();
-    return new Promise((resolve) => this.#drainWaiters.push(resolve));
+    return this.#phase === CLOSED ? Promise.resolve() : this.#out.drained();
   }
 
   // ── BodyFlow ───────────────────────────────────────────────────────────
@@ -291,9 +284,7 @@ export class Connection implements BodyFlow, ResponseSink {
   }
 
   #onDrain(): void {
-    const waiters = this.#drainWaiters;
-    this.#drainWaiters = [];
-    for (const resolve of waiters) resolve();
+    this.#out.releaseWaiters();
     this.#pump();
   }
 
@@ -414,8 +405,4 @@ export class Connection implements BodyFlow, ResponseSink {
     if (res !== undefined && !res.finished && this.#phase < LINGER) this.#out.flushSoon();
     else this.#out.flush();
   }
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof value === 'object' && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
 }

@@ -8,6 +8,8 @@
  * and UTF-8, so it joins either; 'latin1' and 'utf8' text do not mix (a
  * batch switching between them is written in pieces). Text known to be
  * ASCII is written as latin1, which Node copies without transcoding.
+ *
+ * It also holds whoever waits for a full socket buffer to drain.
  */
 import type { Socket } from 'node:net';
 
@@ -19,6 +21,7 @@ export class OutputBatch {
   /** How `#text` must be encoded: 'latin1' (also when all ASCII) or 'utf8'. */
   #textEncoding: 'latin1' | 'utf8' = 'latin1';
   #flushScheduled = false;
+  #drainWaiters: Array<() => void> = [];
 
   constructor(socket: Socket) {
     this.#socket = socket;
@@ -71,6 +74,19 @@ export class OutputBatch {
       this.#flushScheduled = false;
       this.flush();
     });
+  }
+
+  /** Resolves once the socket buffer has room again (at once when it has). */
+  drained(): Promise<void> {
+    if (!this.#socket.writableNeedDrain) return Promise.resolve();
+    return new Promise((resolve) => this.#drainWaiters.push(resolve));
+  }
+
+  /** The socket drained, or closed: every waiter goes on. */
+  releaseWaiters(): void {
+    const waiters = this.#drainWaiters;
+    this.#drainWaiters = [];
+    for (const resolve of waiters) resolve();
   }
 
   #flushText(): void {

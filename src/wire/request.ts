@@ -7,6 +7,7 @@
  * of req)`), not both. Reading it is what sends `100 Continue` when the
  * client asked for one.
  */
+import type { Socket } from 'node:net';
 import { SignwireError } from '../errors.ts';
 import type { ParseError } from './errors.ts';
 import { WireUsageError } from './errors.ts';
@@ -25,6 +26,15 @@ export interface PeerInfo {
   readonly remoteAddress: string | undefined;
   readonly remotePort: number | undefined;
   readonly encrypted: boolean;
+}
+
+/** The peer of a socket, read once (a closed socket no longer knows its address). */
+export function peerOf(socket: Socket): PeerInfo {
+  return {
+    remoteAddress: socket.remoteAddress,
+    remotePort: socket.remotePort,
+    encrypted: 'encrypted' in socket && socket.encrypted === true,
+  };
 }
 
 const NO_TRAILERS: readonly string[] = Object.freeze([]);

@@ -110,3 +110,6 @@ export function errorResponse(status: number, code: string, message: string): st
     `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`
   );
 }
+
+/** The body of the 500 that answers a handler's uncaught error: nothing about the error itself. */
+export const INTERNAL_ERROR_BODY = JSON.stringify({ error: { code: 'ERR_INTERNAL', message: 'Internal Server Error' } });

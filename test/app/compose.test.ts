@@ -265,6 +265,20 @@ test('a lone route handler that returns a foreign thenable is awaited, and its r
   assert.equal(codeOf(await app.request('/fail')), 'ERR_CONFLICT');
 });
 
+test('a middleware or handler in a chain that returns a foreign thenable is awaited, and its rejection answered', async () => {
+  const app = new App({ logger: recordingLogger().logger });
+  const order: string[] = [];
+  // Hand-written thenables whose then() returns nothing: the chain must adopt them, not chain on what then() returns.
+  app.use('/ok', (_c, next) => ({ then: (resolve: () => void) => void next().then(() => (order.push('mw after'), resolve())) }) as never);
+  app.get('/ok', (c) => ({ then: (resolve: () => void) => void setTimeout(() => (order.push('handler'), c.text('later'), resolve()), 5) }));
+  app.get('/fail', (_c, next) => next(), () => ({ then: (_: unknown, reject: (e: unknown) => void) => reject(new HttpError(409, 'no', { code: 'ERR_CONFLICT' })) }));
+  const ok = await app.request('/ok');
+  assert.equal(ok.status, 200);
+  assert.equal(await ok.text(), 'later');
+  assert.deepEqual(order, ['handler', 'mw after']);
+  assert.equal(codeOf(await app.request('/fail')), 'ERR_CONFLICT');
+});
+
 test('a lone synchronous route handler has answered by the time the wire handler returns', () => {
   const app = new App({ logger: recordingLogger().logger });
   app.get('/', (c) => c.text('now'));
