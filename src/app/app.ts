@@ -62,7 +62,7 @@ interface Route {
 const NO_PARAMS: Record<string, string> = Object.freeze({}) as Record<string, string>;
 
 export class App {
-  readonly #router = new Router<Route>();
+  readonly #router = new Router<Route>({ decode: decodePathSegment });
   readonly #routes: Array<{ method: string; pattern: string; route: Route }> = [];
   readonly #middleware: Scoped[] = [];
   readonly #limits: Limits;
@@ -231,14 +231,10 @@ export class App {
     );
   }
 
-  /** The route for `method` at `path`, its params decoded in place; undefined for none. */
+  /** The route for `method` at `path`, its params decoded (400 for a bad escape); undefined for none. */
   #find(method: string, path: string): Match<Route> | undefined {
     if (path === '*') return undefined; // OPTIONS * (the wire allows "*" for OPTIONS only) asks about the app, not a route
-    const match = this.#router.match(method, path, method === 'HEAD' ? 'GET' : undefined);
-    if (match === undefined) return undefined;
-    const params = match.params;
-    for (const name in params) params[name] = decodePathSegment(params[name]!);
-    return match;
+    return this.#router.match(method, path, method === 'HEAD' ? 'GET' : undefined);
   }
 
   /** The middleware that applies to `path`, then the route's handlers (or the unmatched answer); a promise if any waited. */

@@ -6,19 +6,25 @@
  *
  * Patterns: `/users`, `/users/:id`, `/files/*` (the rest of the path, as the
  * param `*`). Paths are matched on their raw (still percent-encoded)
- * segments; params are decoded after the match.
+ * segments; the params of the match found are then decoded by the router's
+ * `decode` (none by default), once each.
  *
  * @example
- * const router = new Router<string>();
+ * const router = new Router<string>({ decode: decodeURIComponent });
  * router.add('GET', '/users/:id', 'user');
- * router.match('GET', '/users/7'); // { value: 'user', params: { id: '7' } }
+ * router.match('GET', '/users/a%20b'); // { value: 'user', params: { id: 'a b' } }
  */
 import { SignwireError } from '../errors.ts';
 
 export interface Match<T> {
   readonly value: T;
-  /** Raw (percent-encoded) param values by name. */
+  /** Param values by name, as the router's `decode` gives them. */
   readonly params: Record<string, string>;
+}
+
+export interface RouterOptions {
+  /** Turns a raw (percent-encoded) param value into the one a match gives; may throw. Default: kept raw. */
+  readonly decode?: (segment: string) => string;
 }
 
 interface Node<T> {
@@ -35,6 +41,11 @@ export const ANY_METHOD = '*';
 export class Router<T> {
   readonly #root: Node<T> = newNode();
   readonly #staticPaths = new Map<string, Node<T>>();
+  readonly #decode: (segment: string) => string;
+
+  constructor(options: RouterOptions = {}) {
+    this.#decode = options.decode ?? keep;
+  }
 
   /** Registers `value` for `method` (or `ANY_METHOD`) and `pattern`. */
   add(method: string, pattern: string, value: T): void {
@@ -100,14 +111,14 @@ export class Router<T> {
     const wildcard = node.wildcard !== undefined ? pick(node.wildcard, method, fallback) : undefined;
     if (wildcard === undefined) return undefined;
     const params = this.#params(node, captured);
-    params['*'] = start > path.length ? '' : path.slice(start);
+    params['*'] = start > path.length ? '' : this.#decode(path.slice(start));
     return { value: wildcard, params };
   }
 
   #params(_node: Node<T>, captured: string[]): Record<string, string> {
     if (captured.length === 0) return {};
     const params: Record<string, string> = {};
-    for (let k = 0; k < captured.length; k += 2) params[captured[k]!] = captured[k + 1]!;
+    for (let k = 0; k < captured.length; k += 2) params[captured[k]!] = this.#decode(captured[k + 1]!);
     return params;
   }
 
@@ -121,6 +132,10 @@ export class Router<T> {
     if (child !== undefined) this.#collect(segments, i + 1, child, methods);
     if (node.param !== undefined && segments[i] !== '') this.#collect(segments, i + 1, node.param.node, methods);
   }
+}
+
+function keep(segment: string): string {
+  return segment;
 }
 
 function newNode<T>(): Node<T> {

@@ -233,3 +233,25 @@ function runRouterSuite(name: string, create: RouterFactory, any: string): void 
 }
 
 runRouterSuite('Router', () => new Router<string>(), ANY_METHOD);
+
+describe('Router decode', () => {
+  test('the params of the match found are decoded, once each; branches left behind are not', () => {
+    const seen: string[] = [];
+    const router = new Router<string>({ decode: (segment) => (seen.push(segment), decodeURIComponent(segment)) });
+    router.add('GET', '/a/:x/end', 'deep');
+    router.add('GET', '/a/:x', 'short');
+    router.add('GET', '/a/*', 'rest');
+    assert.deepEqual(router.match('GET', '/a/b%20c'), { value: 'short', params: { x: 'b c' } });
+    assert.deepEqual(seen, ['b%20c']);
+    seen.length = 0;
+    // :x captures "b%20c", then "/other" is not "/end": the wildcard matches instead, and only it is decoded.
+    assert.deepEqual(router.match('GET', '/a/b%20c/other%21'), { value: 'rest', params: { '*': 'b c/other!' } });
+    assert.deepEqual(seen, ['b%20c/other%21']);
+  });
+
+  test('an error thrown by decode comes out of match', () => {
+    const router = new Router<string>({ decode: decodeURIComponent });
+    router.add('GET', '/u/:id', 'user');
+    assert.throws(() => router.match('GET', '/u/%E0%A4%A'), URIError);
+  });
+});
