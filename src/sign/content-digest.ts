@@ -13,7 +13,7 @@
 import * as nodeCrypto from 'node:crypto';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { SignatureError } from './errors.ts';
-import { StructuredFieldError, decodeBase64, isInnerList, parseDictionary, serializeDictionary, item, type Dictionary } from './structured-fields/index.ts';
+import { StructuredFieldError, isInnerList, parseDictionary, parseSoleByteSequence, serializeDictionary, item, type Dictionary } from './structured-fields/index.ts';
 
 /** What each supported algorithm is called in node:crypto. */
 const DIGEST_ALGORITHMS = {
@@ -74,14 +74,9 @@ function digestMembers(field: string): ReadonlyMap<string, Uint8Array> | Readonl
  * takes the whole parse.
  */
 function soleDigest(field: string): Array<[string, Uint8Array]> | undefined {
-  const equals = field.indexOf('=');
-  const name = equals < 0 ? '' : field.slice(0, equals);
-  if (!isDigestAlgorithm(name) || field.charCodeAt(equals + 1) !== COLON || field.charCodeAt(field.length - 1) !== COLON) return undefined;
-  const bytes = field.length > equals + 2 ? decodeBase64(field.slice(equals + 2, -1)) : undefined;
-  return bytes === undefined ? undefined : [[name, bytes]];
+  const member = parseSoleByteSequence(field);
+  return member !== undefined && isDigestAlgorithm(member[0]) ? [member] : undefined;
 }
-
-const COLON = 0x3a;
 
 function parsedDigestMembers(field: string): Map<string, Uint8Array> {
   let dictionary: Dictionary;

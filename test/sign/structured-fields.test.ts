@@ -26,6 +26,7 @@ import {
   isInnerList,
   parseDictionary,
   parseField,
+  parseSoleByteSequence,
   serializeDictionary,
   serializeField,
   type BareItem,
@@ -162,6 +163,41 @@ describe('Structured Fields round trip', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('parseSoleByteSequence', () => {
+  /** What the whole parse makes of `text`, in the shortcut's terms: [key, bytes] for one parameterless byte sequence. */
+  function wholeParse(text: string): [string, number[]] | 'other' | 'error' {
+    let parsed: ReadonlyMap<string, Member>;
+    try {
+      parsed = parseDictionary(text);
+    } catch {
+      return 'error';
+    }
+    const [entry, ...rest] = parsed;
+    if (entry === undefined || rest.length > 0) return 'other';
+    const [key, member] = entry;
+    return !isInnerList(member) && member.value instanceof Uint8Array && member.params.size === 0 ? [key, [...member.value]] : 'other';
+  }
+
+  test('agrees with parseDictionary wherever it answers, and answers the plain one-member form', () => {
+    const starts = ['sig1', 'sha-256', '*k', 'a_b.c', 'K', '1a', '', ' a', 'a ', '%'];
+    const separators = ['=:', '=', ':', '= :', '=::', ''];
+    const middles = ['AQ==', 'AQ', 'A', 'AQAB', 'AQA', '', 'A Q', 'AQ==:AQ', 'A*', 'AQ:, b=:Ag==', '=AQ'];
+    const ends = [':', '', ': ', ':;p', ':, b=:Ag==:', ':,', '::', '=:', ' '];
+    fc.assert(
+      fc.property(fc.tuple(...[starts, separators, middles, ends].map((set) => fc.constantFrom(...set))), (parts) => {
+        const text = parts.join('');
+        const sole = parseSoleByteSequence(text);
+        if (sole !== undefined) assert.deepStrictEqual(wholeParse(text), [sole[0], [...sole[1]]], text);
+      }),
+      { numRuns: 5000 },
+    );
+    for (const text of ['sig1=:AQ==:', 'sha-256=::', '*k=:AQAB:', 'a=:AQ:']) assert.notEqual(parseSoleByteSequence(text), undefined, text);
+    for (const text of [' a=:AQ==:', 'a=:AQ==: ', 'a=:AQ==:;p', 'a=:AQ==:, b=:Ag==:', 'a=:', 'a=:AQ==', 'a=:AQAB', 'A=:AQ==:', 'a=:A:']) {
+      assert.equal(parseSoleByteSequence(text), undefined, text);
+    }
   });
 });
 

@@ -15,9 +15,9 @@ import { detached } from '../../detached.ts';
 import { SignatureError } from '../errors.ts';
 import {
   StructuredFieldError,
-  decodeBase64,
   isInnerList,
   parseDictionary,
+  parseSoleByteSequence,
   parseTrailingParameters,
   serializeDictionary,
   type Dictionary,
@@ -133,14 +133,9 @@ function parseTrailingParametersOf(signatureInput: string, start: number): Param
 
 /** The bytes of a Signature field that is exactly `label=:base64:` with non-empty bytes, else undefined. */
 function soleByteSequence(field: string, label: string): Uint8Array | undefined {
-  const start = label.length + 2;
-  if (field.length <= start + 1 || !field.startsWith(label) || field.charCodeAt(start - 2) !== EQUALS) return undefined;
-  if (field.charCodeAt(start - 1) !== COLON || field.charCodeAt(field.length - 1) !== COLON) return undefined;
-  return decodeBase64(field.slice(start, -1)); // undefined for a ":" or "," inside: another member
+  const member = parseSoleByteSequence(field);
+  return member !== undefined && member[0] === label && member[1].length > 0 ? member[1] : undefined;
 }
-
-const EQUALS = 0x3d;
-const COLON = 0x3a;
 
 /** Remembers the head of a Signature-Input value that held one signature, when it parses alone. */
 function rememberShape(signatureInput: string): void {

@@ -17,7 +17,7 @@ export {
   type Member,
   type Parameters,
 } from './types.ts';
-export { parseDictionary, parseField, parseItem, parseList, parseTrailingParameters } from './parse.ts';
+export { parseDictionary, parseField, parseItem, parseList, parseSoleByteSequence, parseTrailingParameters } from './parse.ts';
 export {
   serializeBareItem,
   serializeDictionary,

@@ -4,12 +4,15 @@
  * Item. Anything that does not match the grammar throws
  * `StructuredFieldError`; nothing is repaired.
  */
+import { decodeBase64 } from './base64.ts';
 import { isKeyCode, isLcAlphaCode } from './chars.ts';
 import { Cursor } from './cursor.ts';
 import { parseBareItem } from './parse-bare-item.ts';
 import { StructuredFieldError, type BareItem, type Dictionary, type FieldType, type FieldValue, type InnerList, type Item, type List, type Member, type Parameters } from './types.ts';
 
 const STAR = 0x2a;
+const EQUALS = 0x3d;
+const COLON = 0x3a;
 
 /**
  * Parses a List field.
@@ -68,6 +71,28 @@ export function parseTrailingParameters(input: string, start: number): Parameter
   const params = parseParameters(cur);
   cur.skipSP();
   return cur.done ? params : undefined;
+}
+
+/**
+ * The one member of a Dictionary field written exactly `key=:base64:` (a Byte
+ * Sequence, no parameters, no space anywhere), as [key, bytes]; undefined for
+ * any other field, which `parseDictionary` then parses (for this one it gives
+ * the same member). A shortcut for fields that almost always have this shape,
+ * such as Signature and Content-Digest, without the Map and member objects.
+ *
+ * @example
+ * parseSoleByteSequence('sha-256=:AQ==:'); // ['sha-256', Uint8Array [1]]
+ * parseSoleByteSequence('a=:AQ==:, b=:Ag==:'); // undefined: parse the whole dictionary
+ */
+export function parseSoleByteSequence(input: string): [string, Uint8Array] | undefined {
+  const first = input.charCodeAt(0);
+  if (!isLcAlphaCode(first) && first !== STAR) return undefined;
+  let keyEnd = 1;
+  while (isKeyCode(input.charCodeAt(keyEnd))) keyEnd += 1;
+  if (input.charCodeAt(keyEnd) !== EQUALS || input.charCodeAt(keyEnd + 1) !== COLON) return undefined;
+  if (input.length < keyEnd + 3 || input.charCodeAt(input.length - 1) !== COLON) return undefined;
+  const bytes = decodeBase64(input.slice(keyEnd + 2, -1)); // undefined for a ":" or "," inside: more than one member
+  return bytes === undefined ? undefined : [input.slice(0, keyEnd), bytes];
 }
 
 /*
