@@ -8,6 +8,7 @@
 import { DEFAULT_LIMITS, type Limits } from '../wire/limits.ts';
 import type { Handler } from '../wire/connection-host.ts';
 import { ParseError } from '../wire/errors.ts';
+import { KeepAliveTails } from '../wire/head.ts';
 import { BODY, END, HEAD, NEED_MORE, RequestParser } from '../wire/parser.ts';
 import { WireRequest, type BodyFlow, type PeerInfo } from '../wire/request.ts';
 import { WireResponse, type ResponseSink } from '../wire/response.ts';
@@ -56,6 +57,9 @@ export async function requestInProcess(
   return readResponse(Buffer.concat(output));
 }
 
+/** In-process responses never keep a connection alive (`keepAliveAllowed` is false): no lines needed. */
+const NEVER_KEPT_ALIVE = new KeepAliveTails('');
+
 function run(parser: RequestParser, handler: Handler, output: Buffer[], done: () => void, remoteAddress: string): void {
   if (parser.next() !== HEAD) throw new ParseError('ERR_HTTP_INCOMPLETE_BODY', 400, 'incomplete request');
   const head = parser.head!;
@@ -69,7 +73,7 @@ function run(parser: RequestParser, handler: Handler, output: Buffer[], done: ()
     }
   }
   const sink: ResponseSink = {
-    keepAliveLine: '',
+    keepAlive: NEVER_KEPT_ALIVE,
     dateLine: dateLine(),
     write(data, encoding) {
       output.push(typeof data === 'string' ? Buffer.from(data, encoding ?? 'utf8') : Buffer.from(data));

@@ -113,7 +113,7 @@ export class ChunkedDecoder {
       this.pos += 2;
       return true;
     }
-    parseFieldLine(latin1(buf, this.pos, end + 2), 0, this.trailers);
+    parseFieldLine(latin1(buf, this.pos, end + 2), 0, this.trailers, this.trailers.length);
     if (this.trailers.length / 2 > this.#limits.maxHeaderCount) {
       throw new ParseError('ERR_HTTP_HEADERS_TOO_LARGE', 431, 'too many trailer fields');
     }

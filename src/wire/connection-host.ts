@@ -4,6 +4,7 @@
  * clock and Date line, whether it is draining, where errors go).
  */
 import type { Connection } from './connection.ts';
+import type { KeepAliveTails } from './head.ts';
 import type { Limits } from './limits.ts';
 import type { WireRequest } from './request.ts';
 import type { WireResponse } from './response.ts';
@@ -15,7 +16,8 @@ export type Handler = (req: WireRequest, res: WireResponse) => unknown;
 export interface ConnectionHost {
   readonly handler: Handler;
   readonly limits: Limits;
-  readonly keepAliveLine: string;
+  /** The keep-alive lines of persistent responses, and the head ends made of them. */
+  readonly keepAlive: KeepAliveTails;
   /** The current time in ms, refreshed by the server's sweep (deadlines need no finer clock). */
   readonly now: number;
   /** The `Date` line for responses, refreshed with `now`. */

@@ -16,6 +16,7 @@ import { isThenable } from '../thenable.ts';
 import { ParseError } from './errors.ts';
 import { BODY, END, HEAD, NEED_MORE, RequestParser } from './parser.ts';
 import type { ConnectionHost } from './connection-host.ts';
+import type { KeepAliveTails } from './head.ts';
 import type { Limits } from './limits.ts';
 import { WireRequest, peerOf, type BodyFlow, type PeerInfo } from './request.ts';
 import { OutputBatch } from './output-batch.ts';
@@ -71,8 +72,8 @@ export class Connection implements BodyFlow, ResponseSink {
     this.#enter(IDLE, host.limits.keepAliveTimeoutMs);
   }
 
-  get keepAliveLine(): string {
-    return this.#host.keepAliveLine;
+  get keepAlive(): KeepAliveTails {
+    return this.#host.keepAlive;
   }
 
   get dateLine(): string {

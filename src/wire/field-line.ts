@@ -13,11 +13,11 @@ import { COLON, CR, FIELD_VALUE, LF, TCHAR, isWhitespace, lineEndingError } from
 
 /**
  * Parses the line starting at `start`, which must end in CRLF within `text`,
- * appends the name (as sent) and the trimmed value to `out`, and returns
- * where its CRLF is. One pass: the scan that checks the value also finds the
+ * stores the name (as sent) and the trimmed value at `out[at]` and
+ * `out[at + 1]`, and returns where its CRLF is. One pass: the scan that checks the value also finds the
  * line's end. Throws `ParseError`.
  */
-export function parseFieldLine(text: string, start: number, out: string[]): number {
+export function parseFieldLine(text: string, start: number, out: string[], at: number): number {
   if (isWhitespace(text.charCodeAt(start))) {
     throw new ParseError('ERR_HTTP_HEADER', 400, 'obsolete line folding is not allowed');
   }
@@ -33,7 +33,8 @@ export function parseFieldLine(text: string, start: number, out: string[]): numb
   }
   let valueEnd = i;
   while (valueEnd > valueStart && isWhitespace(text.charCodeAt(valueEnd - 1))) valueEnd--;
-  out.push(text.substring(start, nameEnd), text.substring(valueStart, valueEnd));
+  out[at] = text.substring(start, nameEnd);
+  out[at + 1] = text.substring(valueStart, valueEnd);
   return i;
 }
 

@@ -54,7 +54,7 @@ export function decideFraming(rawHeaders: readonly string[], minorVersion: numbe
       case 4:
         if (lowerEquals(name, 'host')) {
           hostCount++;
-          if (value === checkedHost) {
+          if (checkedHost !== undefined && sameChars(value, checkedHost)) {
             host = checkedHost; // the same string back: the caller's own comparison is then by identity
           } else {
             checkHost(value);
@@ -93,6 +93,18 @@ export function decideFraming(rawHeaders: readonly string[], minorVersion: numbe
 function lowerEquals(name: string, lower: string): boolean {
   for (let i = 0; i < lower.length; i++) {
     if ((name.charCodeAt(i) | 0x20) !== lower.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
+/**
+ * `a === b`, compared char by char here: `a` is a slice of a request's text,
+ * which V8's own string comparison handles in its runtime, several times slower.
+ */
+function sameChars(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    if (a.charCodeAt(i) !== b.charCodeAt(i)) return false;
   }
   return true;
 }

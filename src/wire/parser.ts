@@ -211,12 +211,13 @@ export class RequestParser {
     const lineEnd = text.indexOf('\r\n', from);
     const line = parseRequestLine(text, from, lineEnd, limits.maxTargetBytes);
     if (to - lineEnd - 2 > limits.maxHeaderBytes) throw tooLargeHead();
-    const rawHeaders: string[] = [];
+    // Made to hold the first field exactly: an empty array grown by a store reserves room for 17 or more.
+    const rawHeaders: string[] = lineEnd + 2 < to ? ['', ''] : [];
+    let count = 0;
     for (let lineStart = lineEnd + 2; lineStart < to; ) {
-      lineStart = parseFieldLine(text, lineStart, rawHeaders) + 2;
-      if (rawHeaders.length > limits.maxHeaderCount * 2) {
-        throw new ParseError('ERR_HTTP_HEADERS_TOO_LARGE', 431, 'too many header fields');
-      }
+      lineStart = parseFieldLine(text, lineStart, rawHeaders, count) + 2;
+      count += 2;
+      if (count > limits.maxHeaderCount * 2) throw new ParseError('ERR_HTTP_HEADERS_TOO_LARGE', 431, 'too many header fields');
     }
     const framing = decideFraming(rawHeaders, line.minorVersion, this.#checkedHost);
     // Copied when it changes (rarely): kept between requests, a slice would keep this chunk's text alive.

@@ -13,7 +13,8 @@
  * honoured. Every outgoing name and value is validated (no CR/LF injection).
  */
 import { WireUsageError } from './errors.ts';
-import { statusHasNoBody, statusLine } from './status.ts';
+import { KeepAliveTails, headPrefix, isManaged } from './head.ts';
+import { statusHasNoBody } from './status.ts';
 import { checkOutgoingField, checkOutgoingValue, chunkHeader, lastChunk, lookupName, outgoingName } from './writer.ts';
 
 /** What a response needs from its connection. */
@@ -22,8 +23,8 @@ export interface ResponseSink {
   write(data: string | Uint8Array, encoding?: BufferEncoding): boolean;
   /** Whether the connection may stay open after this response. */
   keepAliveAllowed(): boolean;
-  /** The `Connection: keep-alive` and `Keep-Alive: timeout=` lines of persistent responses. */
-  readonly keepAliveLine: string;
+  /** The keep-alive lines of persistent responses, and the head ends made of them. */
+  readonly keepAlive: KeepAliveTails;
   /** The `Date` line to send (kept fresh by the server's clock). */
   readonly dateLine: string;
   /** Called once the last byte is written. */
@@ -35,19 +36,8 @@ export interface ResponseSink {
 }
 
 const NO_TRAILERS: string[] = [];
-
-/** The headers the server manages (see the module comment); a switch, as it runs for every header set. */
-function isManaged(lower: string): boolean {
-  switch (lower) {
-    case 'connection':
-    case 'keep-alive':
-    case 'transfer-encoding':
-    case 'content-length':
-      return true;
-    default:
-      return false;
-  }
-}
+/** Never written to: `appendHeader` replaces it. */
+const NO_FIELDS: string[] = [];
 
 export class WireResponse {
   /** The status code to send; 200 unless changed before the head is written. */
@@ -56,8 +46,12 @@ export class WireResponse {
   readonly #sink: ResponseSink;
   readonly #isHead: boolean;
   readonly #http10: boolean;
-  /** Header fields set so far, flat: [name as given, name lower-cased, value, …] (one array, not three). */
-  #fields: string[] = [];
+  /**
+   * Header fields set so far, flat: [name as given, name lower-cased, value,
+   * …] (one array, not three). NO_FIELDS until the first is set, then an
+   * array made for it: an empty array grown by a push reserves room for 19.
+   */
+  #fields: string[] = NO_FIELDS;
   #trailers: string[] = NO_TRAILERS;
   #latin1 = false;
   /** A header the server manages (Connection, Transfer-Encoding, …) was set. */
@@ -112,7 +106,8 @@ export class WireResponse {
     const lower = outgoingName(name);
     if (checkOutgoingValue(name, value)) this.#latin1 = true;
     if (isManaged(lower)) this.#managed = true;
-    this.#fields.push(name, lower, value);
+    if (this.#fields === NO_FIELDS) this.#fields = [name, lower, value];
+    else this.#fields.push(name, lower, value);
     return this;
   }
 
@@ -284,37 +279,33 @@ export class WireResponse {
     }
     this.#headersSent = true;
     this.#noBody = statusHasNoBody(status);
-    let keepAlive = this.#sink.keepAliveAllowed();
-    let head = statusLine(status);
-    let hasDate = false;
-    const fields = this.#fields;
-    for (let i = 0; i < fields.length; i += 3) {
-      const lower = fields[i + 1]!;
-      if (this.#managed && isManaged(lower)) {
-        if (lower === 'connection' && /(^|,)\s*close\s*(,|$)/i.test(fields[i + 2]!)) keepAlive = false;
-        continue;
-      }
-      if (lower === 'date') hasDate = true;
-      head += `${fields[i]}: ${fields[i + 2]}\r\n`;
-    }
-    if (!hasDate) head += this.#sink.dateLine;
-    if (!this.#noBody) {
-      if (length !== -1 && (this.#trailers.length === 0 || this.#http10)) {
-        head += `Content-Length: ${length}\r\n`;
-        this.#declaredLength = defer ? -1 : length;
-      } else if (!this.#http10) {
-        head += 'Transfer-Encoding: chunked\r\n';
-        this.#chunked = !this.#isHead;
-      } else {
-        keepAlive = false; // HTTP/1.0 without a length: the body ends when the connection does.
-      }
+    let keepAlive = this.#sink.keepAliveAllowed() && !(this.#managed && this.#asksToClose());
+    const tails = this.#sink.keepAlive;
+    let head = headPrefix(status, this.#fields, this.#sink.dateLine);
+    if (this.#noBody) {
+      head += keepAlive ? `${tails.line}\r\n` : 'Connection: close\r\n\r\n';
+    } else if (length !== -1 && (this.#trailers.length === 0 || this.#http10)) {
+      this.#declaredLength = defer ? -1 : length;
+      head += keepAlive ? tails.withLength(length) : `Content-Length: ${length}\r\nConnection: close\r\n\r\n`;
+    } else if (!this.#http10) {
+      this.#chunked = !this.#isHead;
+      head += `Transfer-Encoding: chunked\r\n${keepAlive ? tails.line : 'Connection: close\r\n'}\r\n`;
+    } else {
+      keepAlive = false; // HTTP/1.0 without a length: the body ends when the connection does.
+      head += 'Connection: close\r\n\r\n';
     }
     this.#keepAlive = keepAlive;
-    if (!keepAlive) head += 'Connection: close\r\n';
-    else head += this.#sink.keepAliveLine;
-    head += '\r\n';
     if (!defer) this.#sink.write(head, this.#latin1 ? 'latin1' : 'ascii');
     return head;
+  }
+
+  /** The handler set `Connection: close`. */
+  #asksToClose(): boolean {
+    const fields = this.#fields;
+    for (let i = 1; i < fields.length; i += 3) {
+      if (fields[i] === 'connection' && /(^|,)\s*close\s*(,|$)/i.test(fields[i + 1]!)) return true;
+    }
+    return false;
   }
 
   #checkHeadOpen(): void {

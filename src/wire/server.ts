@@ -19,6 +19,7 @@ import tls from 'node:tls';
 import { SignwireError } from '../errors.ts';
 import type { ConnectionHost, Handler } from './connection-host.ts';
 import { Connection } from './connection.ts';
+import { KeepAliveTails } from './head.ts';
 import { resolveLimits, type Limits } from './limits.ts';
 import { dateLine } from './writer.ts';
 
@@ -54,7 +55,7 @@ const DEFAULT_GRACE_MS = 10_000;
 export class Server implements ConnectionHost {
   readonly handler: Handler;
   readonly limits: Limits;
-  readonly keepAliveLine: string;
+  readonly keepAlive: KeepAliveTails;
   now = Date.now();
   dateLine = dateLine(this.now);
   #draining = false;
@@ -69,7 +70,7 @@ export class Server implements ConnectionHost {
     if (typeof handler !== 'function') throw new SignwireError('ERR_INVALID_OPTION', 'handler must be a function');
     this.handler = handler;
     this.limits = resolveLimits(options.limits);
-    this.keepAliveLine = `Connection: keep-alive\r\nKeep-Alive: timeout=${Math.floor(this.limits.keepAliveTimeoutMs / 1000)}\r\n`;
+    this.keepAlive = new KeepAliveTails(`Connection: keep-alive\r\nKeep-Alive: timeout=${Math.floor(this.limits.keepAliveTimeoutMs / 1000)}\r\n`);
     this.#onError = options.onError ?? ((error) => console.error(error));
     const accept = (socket: net.Socket): void => this.#accept(socket);
     this.#net =

@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { compose, type Middleware } from '../../src/app/compose.ts';
 import { App, HttpError, SignwireError } from '../../src/index.ts';
+import { KeepAliveTails } from '../../src/wire/head.ts';
 import { DEFAULT_LIMITS } from '../../src/wire/limits.ts';
 import { HEAD, RequestParser } from '../../src/wire/parser.ts';
 import { WireRequest } from '../../src/wire/request.ts';
@@ -284,7 +285,7 @@ test('a lone synchronous route handler has answered by the time the wire handler
   app.get('/', (c) => c.text('now'));
   const written: string[] = [];
   const sink = {
-    keepAliveLine: '',
+    keepAlive: new KeepAliveTails(''),
     dateLine: '',
     write: (data: string | Uint8Array) => written.push(String(data)) > 0,
     keepAliveAllowed: () => false,

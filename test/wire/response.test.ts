@@ -5,21 +5,22 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { WireResponse, WireUsageError } from '../../src/index.ts';
+import { KeepAliveTails } from '../../src/wire/head.ts';
 import type { ResponseSink } from '../../src/wire/response.ts';
 
 class RecordingSink implements ResponseSink {
-  readonly keepAliveLine = 'Connection: keep-alive\r\nKeep-Alive: timeout=65\r\n';
+  readonly keepAlive = new KeepAliveTails('Connection: keep-alive\r\nKeep-Alive: timeout=65\r\n');
   readonly dateLine = 'Date: Mon, 23 Nov 2026 20:00:00 GMT\r\n';
   output = '';
   finishedWith: boolean | undefined;
-  keepAlive = true;
+  allowKeepAlive = true;
 
   write(data: string | Uint8Array, encoding?: BufferEncoding): boolean {
     this.output += typeof data === 'string' ? Buffer.from(data, encoding ?? 'utf8').toString('latin1') : Buffer.from(data).toString('latin1');
     return true;
   }
   keepAliveAllowed(): boolean {
-    return this.keepAlive;
+    return this.allowKeepAlive;
   }
   responseFinished(keepAlive: boolean): void {
     this.finishedWith = keepAlive;
@@ -35,7 +36,7 @@ class RecordingSink implements ResponseSink {
 
 function respond(answer: (res: WireResponse) => void, options: { head?: boolean; http10?: boolean; keepAlive?: boolean } = {}): RecordingSink {
   const sink = new RecordingSink();
-  sink.keepAlive = options.keepAlive ?? true;
+  sink.allowKeepAlive = options.keepAlive ?? true;
   answer(new WireResponse(sink, options.head ?? false, options.http10 ?? false));
   return sink;
 }
