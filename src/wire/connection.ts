@@ -51,8 +51,6 @@ export class Connection implements BodyFlow, ResponseSink {
   #continueSent = false;
   #peerEnded = false;
   #pumping = false;
-  /** Requests started in the current pump; from the second on, responses are corked into one write. */
-  #batch = 0;
   readonly #out: OutputBatch;
   #paused = false;
 
@@ -93,7 +91,6 @@ export class Connection implements BodyFlow, ResponseSink {
   #pump(): void {
     if (this.#pumping || this.#phase >= LINGER) return;
     this.#pumping = true;
-    this.#batch = 0;
     try {
       while (this.#phase < LINGER && this.#mayParse()) {
         const kind = this.#parser.next();
@@ -122,9 +119,7 @@ export class Connection implements BodyFlow, ResponseSink {
   #onHead(): void {
     const head = this.#parser.head!;
     this.#requests++;
-    // Pipelined requests (a second request in this batch, or bytes past this one's body): cork.
-    // A body of known length already buffered is not a reason: its handler may well be async.
-    if (this.#batch++ > 0 || this.#parser.buffered > Math.max(0, head.contentLength)) this.#out.cork();
+    this.#out.cork(); // the answer leaves at the end of this turn, with the others (see OutputBatch)
     const req = new WireRequest(head, this.#peer, this);
     const res = new WireResponse(this, head.method === 'HEAD', head.minorVersion === 0);
     this.#req = req;
@@ -399,11 +394,10 @@ export class Connection implements BodyFlow, ResponseSink {
     else if (this.deadline === 0 && timeoutMs > 0) this.deadline = this.#host.now + timeoutMs;
   }
 
-  /** Ends the output batch, unless a pump is running or a handler still has to answer (then soon). */
+  /** Ends the output batch at the end of this turn (now when closing), unless a pump is running. */
   #uncork(): void {
     if (!this.#out.corked || this.#pumping) return;
-    const res = this.#res;
-    if (res !== undefined && !res.finished && this.#phase < LINGER) this.#out.flushSoon();
+    if (this.#phase < LINGER) this.#out.flushSoon();
     else this.#out.flush();
   }
 }

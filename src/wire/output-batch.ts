@@ -1,8 +1,20 @@
 /**
- * A connection's output. Writes go straight to the socket, except while a
- * batch of pipelined requests is answered: then the socket is corked and
- * text is joined, so the whole batch leaves in one write (what the
- * canned-response ceiling does).
+ * A connection's output, written at the end of the event loop's turn.
+ *
+ * Once a request arrives, its connection's socket is corked and response
+ * text is joined, then every connection answered in this turn writes its
+ * batch in one go, after the poll phase (as uWebSockets corks per loop
+ * iteration). Pipelined requests thus leave in one write, as the
+ * canned-response ceiling answers them. And answers to many connections go
+ * out back to back instead of spread over the turn: a client on another
+ * core, waiting for them, is woken once for several instead of once for
+ * each, and waking a sleeping process is among the most expensive things a
+ * response costs the kernel. A response written later (a handler that
+ * awaited) goes straight to the socket.
+ *
+ * Backpressure holds while collecting: past `MAX_JOINED` chars the text goes
+ * to the (still corked) socket, whose buffer reports when it is full, and a
+ * write collected while it is full says so too.
  *
  * Text comes in three encodings. 'ascii' text is the same bytes in latin1
  * and UTF-8, so it joins either; 'latin1' and 'utf8' text do not mix (a
@@ -13,6 +25,18 @@
  */
 import type { Socket } from 'node:net';
 
+/** Text joined before it is handed to the socket: its default high-water mark. */
+const MAX_JOINED = 16 * 1024;
+
+/** Batches to write at the end of this turn, in the order their connections were answered. */
+const due: OutputBatch[] = [];
+
+function flushDue(): void {
+  // A flush may schedule another batch (it is then written in this loop too).
+  for (let i = 0; i < due.length; i++) due[i]!.flushNow();
+  due.length = 0;
+}
+
 export class OutputBatch {
   readonly #socket: Socket;
   #corked = false;
@@ -20,7 +44,7 @@ export class OutputBatch {
   #text = '';
   /** How `#text` must be encoded: 'latin1' (also when all ASCII) or 'utf8'. */
   #textEncoding: 'latin1' | 'utf8' = 'latin1';
-  #flushScheduled = false;
+  #flushDue = false;
   #drainWaiters: Array<() => void> = [];
 
   constructor(socket: Socket) {
@@ -55,25 +79,33 @@ export class OutputBatch {
       this.#textEncoding = textEncoding;
     }
     this.#text += data;
-    return true;
+    return this.#text.length < MAX_JOINED ? !this.#socket.writableNeedDrain : this.#flushText();
   }
 
   /** Ends the batch: the collected text and everything corked leave now. */
   flush(): void {
     if (!this.#corked) return;
-    this.#flushText();
     this.#corked = false;
+    if (this.#socket.destroyed) {
+      this.#text = ''; // the connection is gone: nothing to send it to
+      return;
+    }
+    this.#flushText();
     this.#socket.uncork();
   }
 
-  /** Ends the batch at the end of this turn of the event loop (a handler is still running). */
+  /** Ends the batch at the end of this turn of the event loop, with every other batch due. */
   flushSoon(): void {
-    if (this.#flushScheduled) return;
-    this.#flushScheduled = true;
-    setImmediate(() => {
-      this.#flushScheduled = false;
-      this.flush();
-    });
+    if (this.#flushDue) return;
+    this.#flushDue = true;
+    if (due.length === 0) setImmediate(flushDue);
+    due.push(this);
+  }
+
+  /** The end of the turn: see `flushSoon`. @internal */
+  flushNow(): void {
+    this.#flushDue = false;
+    this.flush();
   }
 
   /** Resolves once the socket buffer has room again (at once when it has). */
@@ -89,10 +121,11 @@ export class OutputBatch {
     for (const resolve of waiters) resolve();
   }
 
-  #flushText(): void {
-    if (this.#text === '') return;
+  /** Hands the collected text to the socket; false when its buffer is full. */
+  #flushText(): boolean {
+    if (this.#text === '') return true;
     const text = this.#text;
     this.#text = '';
-    this.#socket.write(text, this.#textEncoding);
+    return this.#socket.write(text, this.#textEncoding);
   }
 }

@@ -214,6 +214,30 @@ test('res.write returns false once the socket is full and await res.drained() re
   assert.equal(response!.body.length, writes * chunk.length);
 });
 
+test('a handler writing strings in the turn its request arrived also meets backpressure, and loses nothing', async (t) => {
+  const piece = 'z'.repeat(64 * 1024);
+  const waiting = gate();
+  let writes = 0;
+  const server = await startServer(t, async (_req, res) => {
+    res.setHeader('Content-Type', 'text/plain');
+    while (writes < 4096 && res.write(piece)) writes++; // bounded: 256 MB at most
+    writes++;
+    waiting.open();
+    await res.drained();
+    res.end();
+  });
+  const client = await RawClient.connect(server.port);
+  t.after(() => client.destroy());
+  client.socket.pause();
+  client.write(get('/'));
+  await waiting.promise;
+  assert.ok(writes < 4096, `write() returned true ${writes} times`);
+  client.socket.resume();
+  await waitUntil(() => client.data.length > writes * piece.length && client.data.subarray(-5).toString() === '0\r\n\r\n', 'the whole body', 5000);
+  const [response] = parseResponses(client.data);
+  assert.equal(response!.body.length, writes * piece.length);
+});
+
 test('streams an HTTP/1.0 response without a length by closing the connection', async (t) => {
   const server = await startServer(t, (_req, res) => {
     res.write('one ');
