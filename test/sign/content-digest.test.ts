@@ -6,7 +6,10 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
+import { createHash } from 'node:crypto';
+import fc from 'fast-check';
 import { contentDigest, verifyContentDigest } from '../../src/sign/content-digest.ts';
+import { isInnerList, parseDictionary } from '../../src/sign/structured-fields/index.ts';
 
 const VECTORS = new URL('../../../shared/vectors/rfc9421/vectors.json', import.meta.url);
 const BODY = '{"hello": "world"}';
@@ -98,6 +101,58 @@ describe('verifyContentDigest', () => {
     for (const field of digestErrors) assert.throws(() => verifyContentDigest(field, BODY), code('ERR_SIG_DIGEST'), field);
     const malformed = ['sha-256=:', 'sha-256=:AAAA', `${SHA256},`, `${SHA256}:`, 'sha-256=:AAAA:AAAA:', 'sha-256=:AA AA:', '=:AAAA:', 'sha-256:AAAA:'];
     for (const field of malformed) assert.throws(() => verifyContentDigest(field, BODY), code('ERR_SIG_MALFORMED'), field);
+  });
+
+  test('checked on its text or parsed whole, a field gets the answer the rules of RFC 9530 give', () => {
+    /** The rules, written plainly: every supported member must be a byte sequence equal to the body's digest. */
+    const reference = (field: string, body: string): string => {
+      let dictionary;
+      try {
+        dictionary = parseDictionary(field);
+      } catch {
+        return 'ERR_SIG_MALFORMED';
+      }
+      let checked = 0;
+      for (const [name, member] of dictionary) {
+        if (isInnerList(member) || !(member.value instanceof Uint8Array)) return 'ERR_SIG_MALFORMED';
+        if (name !== 'sha-256' && name !== 'sha-512') continue;
+        const actual = createHash(name === 'sha-256' ? 'sha256' : 'sha512').update(body).digest();
+        if (!actual.equals(member.value)) return 'ERR_SIG_DIGEST';
+        checked += 1;
+      }
+      return checked === 0 ? 'ERR_SIG_DIGEST' : 'ok';
+    };
+    const outcome = (field: string, body: string): string => {
+      try {
+        verifyContentDigest(field, body);
+        return 'ok';
+      } catch (error) {
+        return (error as { code: string }).code;
+      }
+    };
+    const digest = (name: string, body: string): string => createHash(name === 'sha-512' ? 'sha512' : 'sha256').update(body).digest('base64');
+    const member = fc
+      .record({
+        name: fc.constantFrom('sha-256', 'sha-512', 'md5', 'SHA-256'),
+        of: fc.constantFrom('body', 'other', 'sha-256 of body', 'sha-512 of body'),
+        form: fc.constantFrom('padded', 'unpadded', 'cut', 'grown'),
+        suffix: fc.constantFrom('', '', ';a=1', ':', ' '),
+      });
+    fc.assert(
+      fc.property(fc.string({ maxLength: 40 }), fc.array(member, { minLength: 1, maxLength: 3 }), fc.constantFrom(',', ', ', ' ,'), (body, members, separator) => {
+        const text = (m: { name: string; of: string; form: string; suffix: string }): string => {
+          const source = m.of === 'other' ? `${body}x` : body;
+          let value = digest(m.of.startsWith('sha-') ? m.of.slice(0, 7) : m.name, source);
+          if (m.form === 'unpadded') value = value.replace(/=+$/, '');
+          if (m.form === 'cut') value = value.slice(4);
+          if (m.form === 'grown') value = `AAAA${value}`;
+          return `${m.name}=:${value}:${m.suffix}`;
+        };
+        const field = members.map(text).join(separator);
+        assert.equal(outcome(field, body), reference(field, body), field);
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   test('rejects a field that is not a dictionary of byte sequences with ERR_SIG_MALFORMED', () => {

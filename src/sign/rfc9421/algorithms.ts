@@ -34,8 +34,8 @@ export interface SignatureAlgorithm {
   readonly keyTypes: readonly string[];
   /** HTTP_SIGN (M, Ks) -> S */
   sign(key: AlgorithmKey, data: Uint8Array): Uint8Array;
-  /** HTTP_VERIFY (M, Kv, S) -> V */
-  verify(key: AlgorithmKey, data: Uint8Array, signature: Uint8Array): boolean;
+  /** HTTP_VERIFY (M, Kv, S) -> V. `data` may be ASCII text, standing for its bytes (as a signature base does). */
+  verify(key: AlgorithmKey, data: Uint8Array | string, signature: Uint8Array): boolean;
 }
 
 /** How node:crypto runs one asymmetric algorithm. */
@@ -96,7 +96,10 @@ export function findAlgorithm(name: string): SignatureAlgorithm | undefined {
 /* §3.3.3: "The output of the HMAC function is compared bytewise to the value of the HTTP message signature" (in constant time here) */
 function hmac(name: AlgorithmName, hash: 'sha256'): SignatureAlgorithm {
   // verify compares the Buffer as it comes; sign copies it into a plain Uint8Array for its caller.
-  const mac = (key: AlgorithmKey, data: Uint8Array): Buffer => createHmac(hash, secretKey(name, key)).update(data).digest();
+  // Text is hashed as it is (no Buffer made of it first). The MAC comes out as base64 and is decoded back: Node
+  // serves that Buffer from its pool, which costs less than the new ArrayBuffer digest() would make for it.
+  const mac = (key: AlgorithmKey, data: Uint8Array | string): Buffer =>
+    Buffer.from(createHmac(hash, secretKey(name, key)).update(data as string, 'latin1').digest('base64'), 'base64');
   return {
     name,
     keyTypes: ['secret'],
@@ -118,7 +121,7 @@ function asymmetric(name: AlgorithmName, spec: AsymmetricSpec): SignatureAlgorit
       const publicKey = asymmetricKey(name, spec, key, 'public');
       if (spec.length !== undefined && signature.length !== spec.length) return false;
       try {
-        return verify(spec.hash, data, options(publicKey), signature);
+        return verify(spec.hash, typeof data === 'string' ? Buffer.from(data, 'latin1') : data, options(publicKey), signature);
       } catch {
         return false; // a signature that is not even well-formed for this key
       }
