@@ -38,6 +38,7 @@ export function peerOf(socket: Socket): PeerInfo {
 }
 
 const NO_TRAILERS: readonly string[] = Object.freeze([]);
+const EMPTY_BODY = Buffer.alloc(0);
 
 const NOT_READ = 0;
 const READ_WHOLE = 1;
@@ -131,7 +132,7 @@ export class WireRequest implements AsyncIterable<Buffer> {
       return Promise.reject(new WireUsageError('ERR_HTTP_BODY_CONSUMED', 'the body is being read as a stream'));
     }
     this.#mode = READ_WHOLE;
-    this.#whole = this.#collect();
+    this.#whole = this.#complete && this.#error === undefined ? Promise.resolve(this.#takeAll()) : this.#collect();
     return this.#whole;
   }
 
@@ -152,6 +153,21 @@ export class WireRequest implements AsyncIterable<Buffer> {
       if (chunk === undefined) return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
       chunks.push(chunk);
     }
+  }
+
+  /**
+   * The whole body when every byte has already arrived (a small body comes
+   * with its head): no read loop, no promise per chunk.
+   */
+  #takeAll(): Buffer {
+    this.#flow.bodyWanted();
+    const queue = this.#queue;
+    this.#queue = undefined;
+    this.#queuedBytes = 0;
+    if (queue === undefined || queue.length === 0) return EMPTY_BODY;
+    const whole = queue.length === 1 ? queue[0]! : Buffer.concat(queue);
+    this.#flow.bodyDrained();
+    return whole;
   }
 
   async #nextChunk(): Promise<Buffer | undefined> {
