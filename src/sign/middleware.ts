@@ -16,6 +16,7 @@
 import type { Middleware } from '../app/compose.ts';
 import type { Context } from '../app/context.ts';
 import type { SignatureErrorCode } from '../errors.ts';
+import { equalsLowerCase } from '../wire/tokens.ts';
 import { SignatureError } from './errors.ts';
 import type { Scheme, SignedRequest, VerifiedSignature } from './scheme.ts';
 import { createVerifier, type VerifierOptions } from './verifier.ts';
@@ -75,9 +76,7 @@ function headerLines(rawHeaders: readonly string[], name: string): string[] {
   const wanted = name.toLowerCase();
   const lines: string[] = [];
   for (let i = 0; i < rawHeaders.length; i += 2) {
-    const candidate = rawHeaders[i]!;
-    // Lengths first: only a name as long as the wanted one is lower-cased (a new string for most field names).
-    if (candidate.length === wanted.length && candidate.toLowerCase() === wanted) lines.push(rawHeaders[i + 1]!);
+    if (equalsLowerCase(rawHeaders[i]!, wanted)) lines.push(rawHeaders[i + 1]!);
   }
   return lines;
 }

@@ -19,6 +19,7 @@
  * Host header field with an invalid field value."
  */
 import { ParseError } from './errors.ts';
+import { equalsLowerCase } from './tokens.ts';
 
 export interface Framing {
   /** Body length from Content-Length; -1 when there is none (chunked, or no body). */
@@ -52,7 +53,7 @@ export function decideFraming(rawHeaders: readonly string[], minorVersion: numbe
     const value = rawHeaders[i + 1]!;
     switch (name.length) {
       case 4:
-        if (lowerEquals(name, 'host')) {
+        if (equalsLowerCase(name, 'host')) {
           hostCount++;
           if (checkedHost !== undefined && sameChars(value, checkedHost)) {
             host = checkedHost; // the same string back: the caller's own comparison is then by identity
@@ -63,19 +64,19 @@ export function decideFraming(rawHeaders: readonly string[], minorVersion: numbe
         }
         break;
       case 6:
-        if (lowerEquals(name, 'expect')) expect = value.toLowerCase();
+        if (equalsLowerCase(name, 'expect')) expect = value.toLowerCase();
         break;
       case 10:
-        if (lowerEquals(name, 'connection')) connection += `${value.toLowerCase()},`;
+        if (equalsLowerCase(name, 'connection')) connection += `${value.toLowerCase()},`;
         break;
       case 14:
-        if (lowerEquals(name, 'content-length')) {
+        if (equalsLowerCase(name, 'content-length')) {
           if (contentLength !== -1) throw badLength('duplicate Content-Length');
           contentLength = parseContentLength(value);
         }
         break;
       case 17:
-        if (lowerEquals(name, 'transfer-encoding')) {
+        if (equalsLowerCase(name, 'transfer-encoding')) {
           transferEncoding = transferEncoding === undefined ? value : `${transferEncoding},${value}`;
         }
         break;
@@ -87,14 +88,6 @@ export function decideFraming(rawHeaders: readonly string[], minorVersion: numbe
   if (hostCount > 1) throw new ParseError('ERR_HTTP_HOST', 400, 'more than one Host header');
   const chunked = transferEncoding !== undefined && checkTransferEncoding(transferEncoding, minorVersion, contentLength);
   return { contentLength, chunked, keepAlive: decideKeepAlive(connection, minorVersion), expect, host };
-}
-
-/** `name` equals `lower` ignoring ASCII case; the caller has checked the lengths are equal. No allocation. */
-function lowerEquals(name: string, lower: string): boolean {
-  for (let i = 0; i < lower.length; i++) {
-    if ((name.charCodeAt(i) | 0x20) !== lower.charCodeAt(i)) return false;
-  }
-  return true;
 }
 
 /**

@@ -12,6 +12,7 @@ import { SignwireError } from '../errors.ts';
 import type { ParseError } from './errors.ts';
 import { WireUsageError } from './errors.ts';
 import type { RequestHead } from './parser.ts';
+import { equalsLowerCase } from './tokens.ts';
 
 /** What a request tells its connection about how its body is consumed. */
 export interface BodyFlow {
@@ -93,7 +94,7 @@ export class WireRequest implements AsyncIterable<Buffer> {
     let found: string | undefined;
     for (let i = 0; i < raw.length; i += 2) {
       const candidate = raw[i]!;
-      if (candidate.length !== wanted.length || candidate.toLowerCase() !== wanted) continue;
+      if (!equalsLowerCase(candidate, wanted)) continue;
       const value = raw[i + 1]!;
       found = found === undefined ? value : `${found}${wanted === 'cookie' ? '; ' : ', '}${value}`;
     }

@@ -82,3 +82,20 @@ export function fieldValueKind(value: string): number {
   }
   return kind;
 }
+
+/**
+ * `name` equals `lower` (already lower-case) ignoring ASCII case, char by
+ * char: no lower-cased copy of `name` is made. Header names are tokens,
+ * ASCII by definition, so this is how they compare.
+ *
+ * @example
+ * equalsLowerCase('Content-Type', 'content-type'); // true
+ */
+export function equalsLowerCase(name: string, lower: string): boolean {
+  if (name.length !== lower.length) return false;
+  for (let i = 0; i < lower.length; i++) {
+    const code = name.charCodeAt(i);
+    if ((code >= 0x41 && code <= 0x5a ? code | 0x20 : code) !== lower.charCodeAt(i)) return false;
+  }
+  return true;
+}
