@@ -42,6 +42,8 @@ export class Router<T> {
   readonly #root: Node<T> = newNode();
   readonly #staticPaths = new Map<string, Node<T>>();
   readonly #decode: (segment: string) => string;
+  /** The most params any route captures: a match's array of captured names and values is made that size. */
+  #maxParams = 0;
 
   constructor(options: RouterOptions = {}) {
     this.#decode = options.decode ?? keep;
@@ -50,6 +52,7 @@ export class Router<T> {
   /** Registers `value` for `method` (or `ANY_METHOD`) and `pattern`. */
   add(method: string, pattern: string, value: T): void {
     const segments = splitPattern(pattern);
+    this.#maxParams = Math.max(this.#maxParams, segments.filter((segment) => segment.startsWith(':')).length);
     let node = this.#root;
     for (let i = 0; i < segments.length; i++) {
       const segment = segments[i]!;
@@ -75,7 +78,10 @@ export class Router<T> {
     const node = this.#staticPaths.get(trimmed);
     const direct = node !== undefined ? pick(node.values, method, fallback) : undefined;
     if (direct !== undefined) return { value: direct, params: NO_PARAMS };
-    return this.#walk(trimmed, trimmed === '' ? 1 : 0, this.#root, method, fallback, []);
+    // Names and values of the params on the way down, at [0, count): made at its largest size, as one grown
+    // by pushes would reserve room for 17 or more.
+    const captured = new Array<string>(this.#maxParams * 2);
+    return this.#walk(trimmed, trimmed === '' ? 1 : 0, this.#root, method, fallback, captured, 0);
   }
 
   /** The methods that have a value at `path` (for `Allow` on 405 and OPTIONS). */
@@ -90,35 +96,34 @@ export class Router<T> {
    * `start`; past the end (`start > path.length`) none are left. Walking by
    * index rather than over `path.split('/')` saves an array per request.
    */
-  #walk(path: string, start: number, node: Node<T>, method: string, fallback: string | undefined, captured: string[]): Match<T> | undefined {
+  #walk(path: string, start: number, node: Node<T>, method: string, fallback: string | undefined, captured: string[], count: number): Match<T> | undefined {
     if (start > path.length) {
       const value = pick(node.values, method, fallback);
-      if (value !== undefined) return { value, params: this.#params(node, captured) };
+      if (value !== undefined) return { value, params: this.#params(captured, count) };
     } else {
       const slash = path.indexOf('/', start);
       const end = slash === -1 ? path.length : slash;
       const segment = path.slice(start, end);
       const child = node.children.size === 0 ? undefined : node.children.get(segment); // no static child to find: skip hashing the segment
-      const found = child !== undefined ? this.#walk(path, end + 1, child, method, fallback, captured) : undefined;
+      const found = child !== undefined ? this.#walk(path, end + 1, child, method, fallback, captured, count) : undefined;
       if (found !== undefined) return found;
       if (node.param !== undefined && segment !== '') {
-        captured.push(node.param.name, segment);
-        const viaParam = this.#walk(path, end + 1, node.param.node, method, fallback, captured);
+        captured[count] = node.param.name;
+        captured[count + 1] = segment;
+        const viaParam = this.#walk(path, end + 1, node.param.node, method, fallback, captured, count + 2);
         if (viaParam !== undefined) return viaParam;
-        captured.length -= 2;
       }
     }
     const wildcard = node.wildcard !== undefined ? pick(node.wildcard, method, fallback) : undefined;
     if (wildcard === undefined) return undefined;
-    const params = this.#params(node, captured);
+    const params = this.#params(captured, count);
     params['*'] = start > path.length ? '' : this.#decode(path.slice(start));
     return { value: wildcard, params };
   }
 
-  #params(_node: Node<T>, captured: string[]): Record<string, string> {
-    if (captured.length === 0) return {};
+  #params(captured: readonly string[], count: number): Record<string, string> {
     const params: Record<string, string> = {};
-    for (let k = 0; k < captured.length; k += 2) params[captured[k]!] = this.#decode(captured[k + 1]!);
+    for (let k = 0; k < count; k += 2) params[captured[k]!] = this.#decode(captured[k + 1]!);
     return params;
   }
 
