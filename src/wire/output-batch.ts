@@ -9,8 +9,8 @@
  * out back to back instead of spread over the turn: a client on another
  * core, waiting for them, is woken once for several instead of once for
  * each, and waking a sleeping process is among the most expensive things a
- * response costs the kernel. A response written later (a handler that
- * awaited) goes straight to the socket.
+ * response costs the kernel. A response written in a later turn (a handler
+ * that awaited I/O) goes straight to the socket.
  *
  * Backpressure holds while collecting: past `MAX_JOINED` chars the text goes
  * to the (still corked) socket, whose buffer reports when it is full, and a
