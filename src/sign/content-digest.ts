@@ -13,7 +13,7 @@
 import * as nodeCrypto from 'node:crypto';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { SignatureError } from './errors.ts';
-import { StructuredFieldError, isInnerList, parseDictionary, parseSoleByteSequence, serializeDictionary, item, type Dictionary } from './structured-fields/index.ts';
+import { StructuredFieldError, isInnerList, parseDictionary, serializeDictionary, item, type Dictionary } from './structured-fields/index.ts';
 
 /** What each supported algorithm is called in node:crypto. */
 const DIGEST_ALGORITHMS = {
@@ -93,22 +93,7 @@ function sameTextAt(text: string, start: number, expected: string): boolean {
 }
 
 /** The members of a Content-Digest field as algorithm → digest bytes. */
-function digestMembers(field: string): ReadonlyMap<string, Uint8Array> | ReadonlyArray<[string, Uint8Array]> {
-  return soleDigest(field) ?? parsedDigestMembers(field);
-}
-
-/*
- * The usual field, one supported algorithm and its digest (`sha-256=:…:`),
- * without the Dictionary parse: the same result, one slice and a decode.
- * Anything else (another algorithm, parameters, several members, spaces)
- * takes the whole parse.
- */
-function soleDigest(field: string): Array<[string, Uint8Array]> | undefined {
-  const member = parseSoleByteSequence(field);
-  return member !== undefined && isDigestAlgorithm(member[0]) ? [member] : undefined;
-}
-
-function parsedDigestMembers(field: string): Map<string, Uint8Array> {
+function digestMembers(field: string): Map<string, Uint8Array> {
   let dictionary: Dictionary;
   try {
     dictionary = parseDictionary(field);

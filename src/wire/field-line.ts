@@ -14,8 +14,8 @@ import { COLON, CR, FIELD_VALUE, LF, TCHAR, isWhitespace, lineEndingError } from
 /**
  * Parses the line starting at `start`, which must end in CRLF within `text`,
  * stores the name (as sent) and the trimmed value at `out[at]` and
- * `out[at + 1]`, and returns where its CRLF is. One pass: the scan that checks the value also finds the
- * line's end. Throws `ParseError`.
+ * `out[at + 1]`, and returns where its CRLF is. One pass: the scan that
+ * checks the value also finds the line's end. Throws `ParseError`.
  */
 export function parseFieldLine(text: string, start: number, out: string[], at: number): number {
   if (isWhitespace(text.charCodeAt(start))) {

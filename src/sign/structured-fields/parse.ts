@@ -78,7 +78,7 @@ export function parseTrailingParameters(input: string, start: number): Parameter
  * Sequence, no parameters, no space anywhere), as [key, bytes]; undefined for
  * any other field, which `parseDictionary` then parses (for this one it gives
  * the same member). A shortcut for fields that almost always have this shape,
- * such as Signature and Content-Digest, without the Map and member objects.
+ * such as Signature, without the Map and member objects.
  *
  * @example
  * parseSoleByteSequence('sha-256=:AQ==:'); // ['sha-256', Uint8Array [1]]
