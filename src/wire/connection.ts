@@ -48,6 +48,8 @@ export class Connection implements BodyFlow, ResponseSink {
   #discardBody = false;
   /** The parser has delivered the END of the current request. */
   #messageEnded = false;
+  /** The current request's body came with its head: its handler runs at END, with the whole body there. */
+  #dispatchAtEnd = false;
   #continueSent = false;
   #peerEnded = false;
   #pumping = false;
@@ -135,6 +137,8 @@ export class Connection implements BodyFlow, ResponseSink {
       this.#respondError(new ParseError('ERR_HTTP_UNAVAILABLE', 503, 'the server is shutting down'));
     } else if (head.expect !== undefined && head.minorVersion === 1 && !req.expectsContinue) {
       this.#respondError(new ParseError('ERR_HTTP_EXPECTATION', 417, 'only "Expect: 100-continue" is supported'));
+    } else if (this.#parser.bodyBuffered && head.contentLength <= this.#limits.readAheadBytes) {
+      this.#dispatchAtEnd = true; // read on: the handler finds `req.complete` (see #onMessageEnd)
     } else {
       this.#dispatch(req, res);
     }
@@ -154,8 +158,11 @@ export class Connection implements BodyFlow, ResponseSink {
   #onMessageEnd(): void {
     this.#messageEnded = true;
     this.#req!.finish(this.#parser.trailers);
-    if (this.#res!.finished) this.#afterExchange();
-    else this.#enter(IN_HANDLER, 0);
+    const dispatchNow = this.#dispatchAtEnd;
+    this.#dispatchAtEnd = false;
+    if (!dispatchNow && this.#res!.finished) return this.#afterExchange();
+    this.#enter(IN_HANDLER, 0);
+    if (dispatchNow) this.#dispatch(this.#req!, this.#res!); // an answer given at once goes on through responseFinished
   }
 
   // ── the handler ────────────────────────────────────────────────────────

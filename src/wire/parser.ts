@@ -121,6 +121,14 @@ export class RequestParser {
     return this.#buf.length - this.#pos;
   }
 
+  /**
+   * True right after HEAD when the whole Content-Length body has already
+   * arrived: the next events are its BODY and END, with no wait between.
+   */
+  get bodyBuffered(): boolean {
+    return this.#state === IN_BODY && this.#buf.length - this.#pos >= this.#remaining;
+  }
+
   /** True between requests: no byte of the next request has been consumed. */
   get idle(): boolean {
     return this.#state === IN_HEAD && this.#pos >= this.#buf.length;

@@ -217,6 +217,48 @@ test('drains a small unread body and keeps the connection usable', async (t) => 
   assert.equal(closed, false);
 });
 
+test('runs the handler with the whole body there when it came with its head; a body still due is streamed as before', async (t) => {
+  const seen: Array<{ url: string; complete: boolean; body: string }> = [];
+  const server = await startServer(t, async (req, res) => {
+    const complete = req.complete;
+    const body = (await req.body()).toString();
+    seen.push({ url: req.url, complete, body });
+    res.end(body.length.toString());
+  });
+  const client = await RawClient.connect(server.port);
+  t.after(() => client.destroy());
+  // Two pipelined POSTs in one packet, a GET after them, then a POST whose body follows later.
+  client.write(Buffer.concat([post('/whole', 'a'.repeat(1000)), post('/empty', ''), Buffer.from(get('/get'))]));
+  await client.responses(3);
+  const late = post('/late', 'b'.repeat(500));
+  client.write(late.subarray(0, late.length - 100));
+  await waitUntil(() => seen.length === 3, 'the first three handlers ran');
+  client.write(late.subarray(late.length - 100));
+  const responses = await client.responses(4);
+  assert.deepEqual(responses.map((r) => r.body.toString()), ['1000', '0', '0', '500']);
+  assert.deepEqual(seen.map((r) => [r.url, r.complete, r.body.length]), [
+    ['/whole', true, 1000],
+    ['/empty', true, 0],
+    ['/get', true, 0],
+    ['/late', false, 500],
+  ]);
+});
+
+test('answers at once, without reading, a request whose body came with it, and goes on to the next one', async (t) => {
+  const urls: string[] = [];
+  const server = await startServer(t, (req, res) => {
+    urls.push(req.url);
+    res.statusCode = req.url === '/refused' ? 401 : 200;
+    res.end(req.url); // synchronous, the body never read
+  });
+  const input = Buffer.concat([post('/refused', 'x'.repeat(300)), post('/next', 'y'.repeat(300)), Buffer.from(get('/last'))]);
+  const { data, closed } = await exchange(server.port, input, 3);
+  const responses = parseResponses(data);
+  assert.deepEqual(responses.map((r) => [r.status, r.body.toString()]), [[401, '/refused'], [200, '/next'], [200, '/last']]);
+  assert.deepEqual(urls, ['/refused', '/next', '/last']);
+  assert.equal(closed, false);
+});
+
 test('closes after the response when an unread body is larger than maxDrainBytes, and says "Connection: close"', async (t) => {
   const urls: string[] = [];
   const server = await startServer(t, (req, res) => {
