@@ -17,8 +17,9 @@ import { SignatureError } from '../errors.ts';
 import type { KeyConfig } from '../keys/key-config.ts';
 import type { Scheme, SignedRequest, VerifiedSignature, VerifyContext } from '../scheme.ts';
 import { ALGORITHMS } from './algorithms.ts';
-import { signatureBase } from './signature-base.ts';
+import { signatureBaseWith } from './signature-base.ts';
 import { parseSignatureFields, type SignatureEntry } from './signature-fields.ts';
+import { serializeSignatureParameters } from './signature-params.ts';
 
 export interface Rfc9421Options {
   /** Components every signature must cover; default `@method @authority @path @query` (+ `content-digest` with a body). */
@@ -108,7 +109,7 @@ function checkWindow(entry: SignatureEntry, created: number, ctx: VerifyContext)
 }
 
 function checkSignature(req: SignedRequest, entry: SignatureEntry, key: KeyConfig, debug: boolean): void {
-  const base = signatureBase(req, entry.components, entry.params);
+  const base = signatureBaseWith(req, entry.components, entry.paramsText ?? serializeSignatureParameters(entry.params));
   const material = key.alg === 'hmac-sha256' ? key.secret : key.publicKey;
   // The base is ASCII: signatureBase admits nothing else into one (component values, identifiers and
   // parameters are all checked), so its text stands for its bytes, and is verified without a copy made.

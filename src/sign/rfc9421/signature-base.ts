@@ -40,10 +40,27 @@ export function signatureBase(
   params: SignatureParams,
   options: ComponentOptions = {},
 ): string {
+  return signatureBaseWith(message, components, serializeSignatureParameters(params), options);
+}
+
+/**
+ * `signatureBase` with the parameters already serialized, as a parsed
+ * `SignatureEntry` may carry them (`paramsText`); the text must be the
+ * serialization of valid signature parameters.
+ *
+ * @example
+ * signatureBaseWith(req, entry.components, entry.paramsText ?? serializeSignatureParameters(entry.params));
+ */
+export function signatureBaseWith(
+  message: HttpMessage,
+  components: readonly ComponentInput[],
+  paramsText: string,
+  options: ComponentOptions = {},
+): string {
   const { covered, prefixes, paramsLine } = layoutOf(components);
   let base = '';
   for (let i = 0; i < covered.length; i++) base += `${prefixes[i]}${componentValue(message, covered[i]!, options)}\n`;
-  return `${base}${paramsLine}${serializeSignatureParameters(params)}`;
+  return `${base}${paramsLine}${paramsText}`;
 }
 
 /** What a signature base takes from its covered components alone, whatever the message. */

@@ -33,7 +33,7 @@ import {
   type ComponentIdentifier,
   type ComponentInput,
 } from './component-identifier.ts';
-import { signatureParamsFromItem, signatureParamsToParameters, type SignatureParams } from './signature-params.ts';
+import { scanSerializedParameters, signatureParamsFromItem, signatureParamsToParameters, type SignatureParams } from './signature-params.ts';
 
 /** One signature of a message: its label, what it covers, its parameters and its bytes. */
 export interface SignatureEntry {
@@ -41,6 +41,12 @@ export interface SignatureEntry {
   readonly components: readonly ComponentIdentifier[];
   readonly params: SignatureParams;
   readonly signature: Uint8Array;
+  /**
+   * The parameters as the `@signature-params` line ends with them
+   * (`;created=1618884473;keyid="k"`), when the field wrote them exactly so;
+   * the signature base then takes this text as it is.
+   */
+  readonly paramsText?: string;
 }
 
 /** What a signer puts in Signature-Input for one signature. */
@@ -116,10 +122,13 @@ function knownShapeEntry(signatureInput: string, signature: string): SignatureEn
   const close = signatureInput.indexOf(')');
   const shape = close < 0 ? undefined : SHAPES.get(signatureInput.slice(0, close + 1));
   if (shape === undefined) return undefined;
+  const bytes = soleByteSequence(signature, shape.label);
+  if (bytes === undefined) return undefined;
+  const { label, components } = shape;
+  const serialized = scanSerializedParameters(signatureInput, close + 1);
+  if (serialized !== undefined) return { label, components, params: serialized, signature: bytes, paramsText: signatureInput.slice(close + 1) };
   const params = parseTrailingParametersOf(signatureInput, close + 1);
-  const bytes = params === undefined ? undefined : soleByteSequence(signature, shape.label);
-  if (params === undefined || bytes === undefined) return undefined;
-  return { label: shape.label, components: shape.components, params: signatureParamsFromItem(params), signature: bytes };
+  return params === undefined ? undefined : { label, components, params: signatureParamsFromItem(params), signature: bytes };
 }
 
 function parseTrailingParametersOf(signatureInput: string, start: number): Parameters | undefined {

@@ -106,6 +106,92 @@ export function serializeSignatureParameters(params: SignatureParams): string {
   return out;
 }
 
+/*
+ * Almost every client writes its parameters exactly as serializeSignatureParameters would: known keys, each
+ * once, integers without leading zeros, strings with nothing to escape. Such text is scanned here without the
+ * generic Structured Field parse, and is its own serialization, so the signature base can use it as it is.
+ */
+const PARAM_KEYS = Object.keys(PARAM_TYPES) as Array<keyof SignatureParams>;
+const LOWER_A = 0x61;
+/** Each key's index in PARAM_KEYS by its first letter (the six keys start with six different letters). */
+const KEY_BY_FIRST_CHAR: readonly number[] = (() => {
+  const table = new Array<number>(26).fill(-1);
+  PARAM_KEYS.forEach((key, index) => (table[key.charCodeAt(0) - LOWER_A] = index));
+  return table;
+})();
+const SEMICOLON = 0x3b;
+const EQUALS = 0x3d;
+const DQUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const ZERO = 0x30;
+const MAX_INTEGER_DIGITS = 15;
+
+/**
+ * The signature parameters in `text` from `start` to its end, when they are
+ * written exactly as `serializeSignatureParameters` writes them; undefined
+ * for any other text, valid or not, which the whole Structured Field parse
+ * then handles (and reports). The parameters so scanned are the ones that
+ * parse gives, and `text.slice(start)` is their serialization.
+ *
+ * @example
+ * scanSerializedParameters('("@method");created=1618884473;keyid="k"', 11); // { created: 1618884473, keyid: 'k' }
+ * scanSerializedParameters('("@method");created=01618884473', 11);          // undefined: not as serialized
+ */
+export function scanSerializedParameters(text: string, start: number): SignatureParams | undefined {
+  const params: Record<string, string | number> = {};
+  let seen = 0; // a bit per key of PARAM_KEYS
+  let pos = start;
+  while (pos < text.length) {
+    const index = text.charCodeAt(pos) === SEMICOLON ? keyIndexAt(text, pos + 1) : -1;
+    if (index < 0 || (seen & (1 << index)) !== 0) return undefined;
+    seen |= 1 << index;
+    const key = PARAM_KEYS[index]!;
+    const valueStart = pos + key.length + 2; // after `;key=`
+    if (PARAM_TYPES[key] === 'integer') {
+      pos = integerEnd(text, valueStart);
+      if (pos < 0) return undefined;
+      params[key] = Number(text.slice(valueStart, pos));
+    } else {
+      pos = stringEnd(text, valueStart);
+      if (pos < 0) return undefined;
+      params[key] = text.slice(valueStart + 1, pos - 1);
+    }
+  }
+  return params as SignatureParams;
+}
+
+/** The index in PARAM_KEYS of the key written at `at` and followed by "=", or -1. */
+function keyIndexAt(text: string, at: number): number {
+  const index = KEY_BY_FIRST_CHAR[text.charCodeAt(at) - LOWER_A] ?? -1;
+  if (index < 0) return -1;
+  const key = PARAM_KEYS[index]!;
+  return text.startsWith(key, at) && text.charCodeAt(at + key.length) === EQUALS ? index : -1;
+}
+
+/* sf-integer as serialized: 1 to 15 digits, no sign, no leading zero. The end, or -1. */
+function integerEnd(text: string, start: number): number {
+  let end = start;
+  while (end < text.length && isDigit(text.charCodeAt(end))) end += 1;
+  const digits = end - start;
+  if (digits === 0 || digits > MAX_INTEGER_DIGITS || (digits > 1 && text.charCodeAt(start) === ZERO)) return -1;
+  return end;
+}
+
+/* sf-string with nothing escaped: DQUOTE *( %x20-21 / %x23-5B / %x5D-7E ) DQUOTE. The end (after the quote), or -1. */
+function stringEnd(text: string, start: number): number {
+  if (text.charCodeAt(start) !== DQUOTE) return -1;
+  for (let i = start + 1; i < text.length; i += 1) {
+    const code = text.charCodeAt(i);
+    if (code === DQUOTE) return i + 1;
+    if (code === BACKSLASH || code < 0x20 || code > 0x7e) return -1;
+  }
+  return -1;
+}
+
+function isDigit(code: number): boolean {
+  return code >= 0x30 && code <= 0x39;
+}
+
 function checkParam(key: string, value: unknown): asserts value is BareItem {
   if (!Object.hasOwn(PARAM_TYPES, key)) throw malformed(`unknown signature parameter "${key}"`);
   if (PARAM_TYPES[key as keyof SignatureParams] === 'integer') {
