@@ -15,6 +15,7 @@
  */
 import type { Middleware } from '../app/compose.ts';
 import type { Context } from '../app/context.ts';
+import type { AppRequest } from '../app/request.ts';
 import type { SignatureErrorCode } from '../errors.ts';
 import { equalsLowerCase } from '../wire/tokens.ts';
 import { SignatureError } from './errors.ts';
@@ -57,19 +58,41 @@ export function verifySignature(options: VerifySignatureOptions): Middleware<Con
  * await createVerifier({ keys }).verify(signedRequest(c));
  */
 export function signedRequest(c: Context): SignedRequest {
-  const req = c.req;
-  return {
-    method: req.method,
-    target: req.raw.url,
+  return new ContextRequest(c.req);
+}
+
+/* The view, made for every verified request: its methods are on the prototype, so none is a new closure. */
+class ContextRequest implements SignedRequest {
+  readonly method: string;
+  readonly target: string;
+  readonly path: string;
+  readonly search: string;
+  readonly authority: string;
+  readonly scheme: string;
+  readonly #req: AppRequest;
+
+  constructor(req: AppRequest) {
+    this.#req = req;
+    this.method = req.method;
+    this.target = req.raw.url;
     // RFC 9112 §3.3: for an asterisk-form target (OPTIONS *) the target URI's path is empty (so @path is "/").
-    path: req.raw.url === '*' ? '' : req.path,
-    search: req.search,
-    authority: req.host,
-    scheme: req.protocol,
-    header: (name) => req.header(name),
-    headerLines: (name) => headerLines(req.raw.rawHeaders, name),
-    body: () => req.body(),
-  };
+    this.path = req.raw.url === '*' ? '' : req.path;
+    this.search = req.search;
+    this.authority = req.host;
+    this.scheme = req.protocol;
+  }
+
+  header(name: string): string | undefined {
+    return this.#req.header(name);
+  }
+
+  headerLines(name: string): string[] {
+    return headerLines(this.#req.raw.rawHeaders, name);
+  }
+
+  body(): Promise<Uint8Array> {
+    return this.#req.body();
+  }
 }
 
 function headerLines(rawHeaders: readonly string[], name: string): string[] {
