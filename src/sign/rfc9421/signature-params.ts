@@ -16,7 +16,7 @@
  * the order their keys were set; any other parameter is rejected.
  */
 import { SignatureError } from '../errors.ts';
-import { isPrintableAsciiText } from '../structured-fields/chars.ts';
+import { isDigitCode, isPrintableAsciiText } from '../structured-fields/chars.ts';
 import { serializeBareItem, serializeInnerList, type BareItem, type Parameters } from '../structured-fields/index.ts';
 import { componentItem, toComponent, type ComponentInput } from './component-identifier.ts';
 
@@ -171,7 +171,7 @@ function keyIndexAt(text: string, at: number): number {
 /* sf-integer as serialized: 1 to 15 digits, no sign, no leading zero. The end, or -1. */
 function integerEnd(text: string, start: number): number {
   let end = start;
-  while (end < text.length && isDigit(text.charCodeAt(end))) end += 1;
+  while (end < text.length && isDigitCode(text.charCodeAt(end))) end += 1;
   const digits = end - start;
   if (digits === 0 || digits > MAX_INTEGER_DIGITS || (digits > 1 && text.charCodeAt(start) === ZERO)) return -1;
   return end;
@@ -186,10 +186,6 @@ function stringEnd(text: string, start: number): number {
     if (code === BACKSLASH || code < 0x20 || code > 0x7e) return -1;
   }
   return -1;
-}
-
-function isDigit(code: number): boolean {
-  return code >= 0x30 && code <= 0x39;
 }
 
 function checkParam(key: string, value: unknown): asserts value is BareItem {
