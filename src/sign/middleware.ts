@@ -36,19 +36,20 @@ export type VerifySignatureOptions = VerifierOptions;
 
 export function verifySignature(options: VerifySignatureOptions): Middleware<Context> {
   const verifier = createVerifier(options);
-  return async (c, next) => {
-    let verified: VerifiedSignature;
-    try {
-      verified = await verifier.verify(signedRequest(c));
-    } catch (error) {
-      if (!(error instanceof SignatureError)) throw error;
-      c.set('signatureError', error.code);
-      refuse(c, error, verifier.scheme, verifier.debug);
-      return;
-    }
-    c.set('signature', verified);
-    await next();
+  const refused = (c: Context, error: unknown): void => {
+    if (!(error instanceof SignatureError)) throw error;
+    c.set('signatureError', error.code);
+    refuse(c, error, verifier.scheme, verifier.debug);
   };
+  // Two callbacks rather than an async function: one promise fewer per request, and no suspended frame.
+  return (c, next) =>
+    verifier.verify(signedRequest(c)).then(
+      (verified) => {
+        c.set('signature', verified);
+        return next();
+      },
+      (error: unknown) => refused(c, error),
+    );
 }
 
 /**

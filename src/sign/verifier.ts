@@ -50,7 +50,16 @@ export function createVerifier(options: VerifierOptions): Verifier {
   if (typeof options !== 'object' || options === null) throw new SignwireError('ERR_INVALID_OPTION', 'verifySignature needs an options object such as { keys }');
   const scheme = resolveScheme(options);
   const context = verifyContext(options, keySource(options, scheme));
-  return { scheme, debug: context.debug, verify: (req) => scheme.verify(req, context) };
+  return { scheme, debug: context.debug, verify: (req) => settle(() => scheme.verify(req, context)) };
+}
+
+/** A scheme's promise as it is; a scheme that throws instead of rejecting (a plain function) gives a rejection too. */
+function settle(verify: () => Promise<VerifiedSignature>): Promise<VerifiedSignature> {
+  try {
+    return Promise.resolve(verify());
+  } catch (error) {
+    return Promise.reject(error);
+  }
 }
 
 function resolveScheme(options: VerifierOptions): Scheme {
@@ -88,14 +97,28 @@ function verifyContext(options: VerifierOptions, keys: KeySource): VerifyContext
     windowSeconds,
     debug: options.debug ?? false,
     now: () => Math.floor(clock() / 1000),
-    claimNonce: async (keyId, nonce) => {
-      let first: boolean;
-      try {
-        first = await nonces.claim(`${keyId}\n${nonce}`, ttlMs);
-      } catch (error) {
-        throw new SignatureError('ERR_SIG_STORE_UNAVAILABLE', 'replay protection is unavailable; try again later', { cause: error });
-      }
+    claimNonce: (keyId, nonce) => claimNonce(nonces, `${keyId}\n${nonce}`, ttlMs),
+  };
+}
+
+/* A store that cannot answer (it throws, or its promise rejects) refuses the request: never a silent accept. */
+function claimNonce(nonces: NonceStore, id: string, ttlMs: number): Promise<void> {
+  let claimed: Promise<boolean>;
+  try {
+    claimed = Promise.resolve(nonces.claim(id, ttlMs));
+  } catch (error) {
+    return Promise.reject(storeUnavailable(error));
+  }
+  return claimed.then(
+    (first) => {
       if (!first) throw new SignatureError('ERR_SIG_REPLAYED', 'this nonce was already used');
     },
-  };
+    (error: unknown) => {
+      throw storeUnavailable(error);
+    },
+  );
+}
+
+function storeUnavailable(cause: unknown): SignatureError {
+  return new SignatureError('ERR_SIG_STORE_UNAVAILABLE', 'replay protection is unavailable; try again later', { cause });
 }

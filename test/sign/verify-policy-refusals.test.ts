@@ -6,8 +6,9 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { MemoryNonceStore, contentDigest } from '../../src/index.ts';
-import type { InProcessResponse, NonceStore } from '../../src/index.ts';
+import { App, MemoryNonceStore, SignatureError, contentDigest, verifySignature } from '../../src/index.ts';
+import type { InProcessResponse, NonceStore, Scheme } from '../../src/index.ts';
+import { codeOf, recordingLogger } from '../helpers/app.ts';
 import { isInnerList, parseDictionary } from '../../src/sign/structured-fields/index.ts';
 import { signatureBase } from '../../src/sign/rfc9421/index.ts';
 import { NOW, AUTHORITY, SECRET, OTHER_SECRET, ED, BASE_COMPONENTS, message, sign, alter, ORDER, LIST, appWith, send, assertRefused, expectCode, expectAccepted, spyStore, type Draft } from './verify-policy.fixture.ts';
@@ -349,3 +350,39 @@ describe('ERR_SIG_STORE_UNAVAILABLE', () => {
   });
 });
 
+
+describe('a scheme that throws instead of rejecting', () => {
+  /** An app verifying with a scheme whose verify is a plain function that throws `error`. */
+  function appThrowing(error: Error): { app: App; handled: () => number } {
+    const scheme: Scheme = {
+      name: 'throwing',
+      keys: { k: { alg: 'hmac-sha256', secret: SECRET } },
+      challenge: () => ({ 'Accept-Signature': 'sig1=("@method");created;nonce;keyid' }),
+      verify: () => {
+        throw error;
+      },
+    };
+    const app = new App({ logger: recordingLogger().logger });
+    let handled = 0;
+    app.all('/*', verifySignature({ scheme }), (c) => {
+      handled += 1;
+      return c.text('ok');
+    });
+    return { app, handled: () => handled };
+  }
+
+  test('a SignatureError thrown synchronously is answered like a rejection: 401 with its code', async () => {
+    const { app, handled } = appThrowing(new SignatureError('ERR_SIG_MISSING', 'no signature here'));
+    assertRefused(await send(app, sign(LIST())), 'ERR_SIG_MISSING');
+    assert.equal(handled(), 0);
+  });
+
+  test('any other error thrown synchronously is a 500 ERR_INTERNAL that does not show it', async () => {
+    const { app, handled } = appThrowing(new Error('scheme internals'));
+    const res = await send(app, sign(LIST()));
+    assert.equal(res.status, 500);
+    assert.equal(codeOf(res), 'ERR_INTERNAL');
+    assert.ok(!res.body.toString().includes('scheme internals'));
+    assert.equal(handled(), 0);
+  });
+});
