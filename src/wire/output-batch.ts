@@ -1,10 +1,12 @@
 /**
  * A connection's output, written at the end of the event loop's turn.
  *
- * Once a request arrives, its connection's socket is corked and response
- * text is joined, then every connection answered in this turn writes its
- * batch in one go, after the poll phase (as uWebSockets corks per loop
- * iteration). Pipelined requests thus leave in one write, as the
+ * Once a request arrives, its connection starts a batch: response text is
+ * joined, then every connection answered in this turn writes its batch in
+ * one go, after the poll phase (as uWebSockets corks per loop iteration).
+ * The socket itself is corked only when bytes (a Buffer body) join the
+ * batch, so that they leave with the text around them; text alone is one
+ * plain write, without the stream's own buffering. Pipelined requests thus leave in one write, as the
  * canned-response ceiling answers them. And answers to many connections go
  * out back to back instead of spread over the turn: a client on another
  * core, waiting for them, is woken once for several instead of once for
@@ -13,8 +15,8 @@
  * that awaited I/O) goes straight to the socket.
  *
  * Backpressure holds while collecting: past `MAX_JOINED` chars the text goes
- * to the (still corked) socket, whose buffer reports when it is full, and a
- * write collected while it is full says so too.
+ * to the socket, whose buffer reports when it is full, and a write collected
+ * while it is full says so too.
  *
  * Text comes in three encodings. 'ascii' text is the same bytes in latin1
  * and UTF-8, so it joins either; 'latin1' and 'utf8' text do not mix (a
@@ -39,7 +41,10 @@ function flushDue(): void {
 
 export class OutputBatch {
   readonly #socket: Socket;
+  /** A batch is being collected. */
   #corked = false;
+  /** The socket itself is corked: bytes were written during this batch (text alone needs no cork). */
+  #socketCorked = false;
   /** Text written while corked, sent as one string when the batch is flushed. */
   #text = '';
   /** How `#text` must be encoded: 'latin1' (also when all ASCII) or 'utf8'. */
@@ -58,9 +63,7 @@ export class OutputBatch {
 
   /** Starts a batch. */
   cork(): void {
-    if (this.#corked) return;
     this.#corked = true;
-    this.#socket.cork();
   }
 
   /**
@@ -69,6 +72,11 @@ export class OutputBatch {
    */
   write(data: string | Uint8Array, encoding?: BufferEncoding): boolean {
     if (typeof data !== 'string') {
+      // Text and bytes of one batch leave together: the socket holds them until the batch ends.
+      if (this.#corked && !this.#socketCorked) {
+        this.#socketCorked = true;
+        this.#socket.cork();
+      }
       this.#flushText();
       return this.#socket.write(data);
     }
@@ -88,10 +96,14 @@ export class OutputBatch {
     this.#corked = false;
     if (this.#socket.destroyed) {
       this.#text = ''; // the connection is gone: nothing to send it to
+      this.#socketCorked = false;
       return;
     }
     this.#flushText();
-    this.#socket.uncork();
+    if (this.#socketCorked) {
+      this.#socketCorked = false;
+      this.#socket.uncork();
+    }
   }
 
   /** Ends the batch at the end of this turn of the event loop, with every other batch due. */

@@ -1,8 +1,8 @@
 /**
  * A connection's output batch on a real socket pair: what is collected
- * leaves at the end of the turn in one write, batches of several connections
- * all leave, backpressure still shows while collecting, and a batch whose
- * socket is gone is dropped quietly.
+ * leaves at the end of the turn in one write, bytes included; batches of
+ * several connections all leave, backpressure still shows while collecting,
+ * and a batch whose socket is gone is dropped quietly.
  */
 import assert from 'node:assert/strict';
 import net from 'node:net';
@@ -78,14 +78,35 @@ test('collecting text past the socket buffer reports backpressure, and loses not
   batch.cork();
   const piece = 'z'.repeat(4096);
   let accepted = 0;
-  while (accepted < 1_000 && batch.write(piece, 'ascii')) accepted++; // 4 MB at most
-  assert.ok(accepted < 16, `write() returned true ${accepted} times`);
+  // Past 16 KiB the text goes to the socket; once the kernel's buffers are full, Node's fills, and write() says so.
+  while (accepted < 16_000 && batch.write(piece, 'ascii')) accepted++; // 64 MB at most
+  assert.ok(accepted < 16_000, 'write() never reported a full socket');
+  assert.ok(server.writableLength <= 64 * 1024, `${server.writableLength} bytes held in the process`);
   assert.equal(batch.write('more', 'ascii'), false, 'a write collected while the buffer is full says so too');
   batch.flush();
   let received = 0;
   client.on('data', (chunk: Buffer) => (received += chunk.length));
   client.resume();
   await waitFor(() => received === (accepted + 1) * piece.length + 4, 'every byte collected');
+});
+
+test('bytes written in a batch leave with the text around them, in order', async (t) => {
+  const { server, client } = await socketPair(t);
+  const received = record(client);
+  let writes = 0;
+  const write = server._write.bind(server);
+  const writev = server._writev?.bind(server);
+  server._write = (chunk, encoding, callback) => (writes++, write(chunk, encoding, callback));
+  if (writev !== undefined) server._writev = (chunks, callback) => (writes++, writev(chunks, callback));
+  const batch = new OutputBatch(server);
+  batch.cork();
+  batch.write('head|', 'ascii');
+  batch.write(Buffer.from('body|'));
+  batch.write('tail', 'ascii');
+  batch.flushSoon();
+  await waitFor(() => Buffer.concat(received).length === 14, 'every byte');
+  assert.equal(Buffer.concat(received).toString(), 'head|body|tail');
+  assert.equal(writes, 1, 'one write for the whole batch');
 });
 
 test('a batch whose socket was destroyed is dropped without an error', async (t) => {
