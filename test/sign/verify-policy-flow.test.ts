@@ -26,6 +26,30 @@ describe('success', () => {
     assert.deepEqual(seen, { keyId: 'k-ed', alg: 'ed25519', scheme: 'rfc9421', label: 'partner', created: NOW });
   });
 
+  test('parameters written other than as serialized are verified over their serialization, before and after their head is known', async () => {
+    const { app, handled } = appWith();
+    const swapCreatedAndNonce = (input: string): string => input.replace(/;created=(\d+);nonce=("[^"]*")/, ';nonce=$2;created=$1');
+    const rewrites: Array<[string, (input: string) => string, number]> = [
+      ['as serialized', (input) => input, 200],
+      ['with a leading zero', (input) => input.replace(';created=', ';created=0'), 200],
+      ['with a space after ";"', (input) => input.replace(';nonce=', '; nonce='), 200],
+      // Order is part of the signature parameters (RFC 9421 §2.3): another order is another base.
+      ['in another order', swapCreatedAndNonce, 401],
+    ];
+    for (const round of ['first', 'second']) {
+      for (const [how, rewrite, status] of rewrites) {
+        const draft = sign(LIST());
+        const signed = draft.headers!['signature-input']!;
+        const input = rewrite(signed);
+        assert.notEqual(input === signed, how !== 'as serialized', `${how} changes the field`);
+        const res = await send(app, alter(draft, { headers: { 'signature-input': input } }));
+        assert.equal(res.status, status, `${round} round, ${how}: ${input} → ${res.body.toString()}`);
+        if (status === 401) assert.equal(codeOf(res), 'ERR_SIG_INVALID');
+      }
+    }
+    assert.equal(handled(), 6);
+  });
+
   test('createVerifier().verify resolves what was verified and rejects with the code and status', async () => {
     const verifier = createVerifier({ keys: KEYS, now: () => NOW * 1000 });
     const draft = sign(LIST());
