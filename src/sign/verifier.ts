@@ -53,10 +53,10 @@ export function createVerifier(options: VerifierOptions): Verifier {
   return { scheme, debug: context.debug, verify: (req) => settle(() => scheme.verify(req, context)) };
 }
 
-/** A scheme's promise as it is; a scheme that throws instead of rejecting (a plain function) gives a rejection too. */
-function settle(verify: () => Promise<VerifiedSignature>): Promise<VerifiedSignature> {
+/** What `run` returns, as a promise; a function that throws instead of rejecting (not async) gives a rejection too. */
+function settle<T>(run: () => T | PromiseLike<T>): Promise<T> {
   try {
-    return Promise.resolve(verify());
+    return Promise.resolve(run());
   } catch (error) {
     return Promise.reject(error);
   }
@@ -103,13 +103,7 @@ function verifyContext(options: VerifierOptions, keys: KeySource): VerifyContext
 
 /* A store that cannot answer (it throws, or its promise rejects) refuses the request: never a silent accept. */
 function claimNonce(nonces: NonceStore, id: string, ttlMs: number): Promise<void> {
-  let claimed: Promise<boolean>;
-  try {
-    claimed = Promise.resolve(nonces.claim(id, ttlMs));
-  } catch (error) {
-    return Promise.reject(storeUnavailable(error));
-  }
-  return claimed.then(
+  return settle(() => nonces.claim(id, ttlMs)).then(
     (first) => {
       if (!first) throw new SignatureError('ERR_SIG_REPLAYED', 'this nonce was already used');
     },

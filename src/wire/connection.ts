@@ -137,7 +137,7 @@ export class Connection implements BodyFlow, ResponseSink {
       this.#respondError(new ParseError('ERR_HTTP_UNAVAILABLE', 503, 'the server is shutting down'));
     } else if (head.expect !== undefined && head.minorVersion === 1 && !req.expectsContinue) {
       this.#respondError(new ParseError('ERR_HTTP_EXPECTATION', 417, 'only "Expect: 100-continue" is supported'));
-    } else if (this.#parser.bodyBuffered && head.contentLength <= this.#limits.readAheadBytes) {
+    } else if (head.contentLength > 0 && head.contentLength <= this.#limits.readAheadBytes && this.#parser.bodyBuffered) {
       this.#dispatchAtEnd = true; // read on: the handler finds `req.complete` (see #onMessageEnd)
     } else {
       this.#dispatch(req, res);

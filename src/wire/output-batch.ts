@@ -6,13 +6,13 @@
  * one go, after the poll phase (as uWebSockets corks per loop iteration).
  * The socket itself is corked only when bytes (a Buffer body) join the
  * batch, so that they leave with the text around them; text alone is one
- * plain write, without the stream's own buffering. Pipelined requests thus leave in one write, as the
- * canned-response ceiling answers them. And answers to many connections go
- * out back to back instead of spread over the turn: a client on another
- * core, waiting for them, is woken once for several instead of once for
- * each, and waking a sleeping process is among the most expensive things a
- * response costs the kernel. A response written in a later turn (a handler
- * that awaited I/O) goes straight to the socket.
+ * plain write, without the stream's own buffering. Pipelined requests thus
+ * leave in one write, as the canned-response ceiling answers them. And
+ * answers to many connections go out back to back instead of spread over
+ * the turn: a client on another core, waiting for them, is woken once for
+ * several instead of once for each, and waking a sleeping process is among
+ * the most expensive things a response costs the kernel. A response written
+ * in a later turn (a handler that awaited I/O) goes straight to the socket.
  *
  * Backpressure holds while collecting: past `MAX_JOINED` chars the text goes
  * to the socket, whose buffer reports when it is full, and a write collected
