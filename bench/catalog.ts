@@ -80,6 +80,7 @@ export const SERVERS: readonly ServerEntry[] = [
   { name: 'raw-net-batched', label: 'raw net, end of turn', file: 'raw-net-batched.mjs' },
   { name: 'signwire-signed', label: 'signwire App signed', file: 'signwire-signed.mjs', verifiesSignatures: true },
   { name: 'fastify-signed', label: 'Fastify signed', file: 'fastify-signed.mjs', verifiesSignatures: true },
+  { name: 'minimal-signed', label: 'minimal verifier (reference)', file: 'minimal-signed.mjs', verifiesSignatures: true },
   { name: 'signwire-cluster-1', label: 'App on 1 worker', file: 'signwire-cluster.mjs', args: ['1'], cpus: '0,1' },
   { name: 'signwire-cluster-2', label: 'App on 2 workers', file: 'signwire-cluster.mjs', args: ['2'], cpus: '0,1' },
 ];
@@ -163,7 +164,8 @@ export const SCENARIOS: readonly Scenario[] = [
     name: 'signed-post',
     label: 'POST /orders of a 1 KiB JSON body signed with hmac-sha256, echoed back with 201, keep-alive',
     subject: 'signwire-signed',
-    servers: ['signwire-app', 'fastify-signed'],
+    // minimal-signed has no target: it is the floor any verifier pays here, beside which verifySignature's own parsing and checking shows.
+    servers: ['signwire-app', 'fastify-signed', 'minimal-signed'],
     path: '/orders',
     connections: 50,
     script: 'signed-post.lua',
