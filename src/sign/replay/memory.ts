@@ -9,7 +9,8 @@
  *   to trace or copy, and no request text is kept alive by one;
  * - with one TTL and a clock that does not go back, claim order is expiry
  *   order, so each claim sweeps the expired entries from the front of the
- *   queue in O(1) amortised time, and a claim is one probe of the table;
+ *   queue in O(1) amortised time, and a claim is one lookup and one
+ *   insertion in the table;
  * - two distinct ids share a fingerprint with probability 2^-64: with
  *   100 000 nonces held, a fresh nonce is taken for a replay with probability
  *   about 5·10^-15. The key is secret and random, so ids cannot be chosen to
