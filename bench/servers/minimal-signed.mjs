@@ -12,7 +12,7 @@
  * - `created` within ±300 s, the nonce found by a substring search;
  * - the body's SHA-256 against the `sha-256=:…:` field as a string, the HMAC
  *   over a base built in one template;
- * - the nonce in a Map, never forgotten (a benchmark run is short), bounded
+ * - the nonce in a Set, never forgotten (a benchmark run is short), bounded
  *   like signwire's (503 when full).
  *
  * Anything else answers 401. Do not copy it: it accepts no other client.
