@@ -9,7 +9,8 @@
  * Hand-written for this one request shape, and nothing more:
  * - the covered components must be exactly the ones the scenario signs, in
  *   its order, and the signature label `sig1`; no Structured Fields parser;
- * - `created` within ±300 s, the nonce found by a substring search;
+ * - `created` and `nonce` found by regular expressions, `keyid` by a substring
+ *   test; `created` within ±300 s;
  * - the body's SHA-256 against the `sha-256=:…:` field as a string, the HMAC
  *   over a base built in one template;
  * - the nonce in a Set, never forgotten (a benchmark run is short), bounded
