@@ -22,7 +22,8 @@ const state = new Int32Array(4);
  *
  * @example
  * const out = new Int32Array(2);
- * halfSipHash64(0x03020100, 0x07060504, '', out); // out = [0x591f8d21, 0xc83cb8b9]
+ * halfSipHash64(0x03020100, 0x07060504, '', out);
+ * Buffer.from(out.buffer).toString('hex'); // '218d1f59b9b83cc8', the reference's first vector
  */
 export function halfSipHash64(k0: number, k1: number, text: string, out: Fingerprint): void {
   initialize(k0, k1);
