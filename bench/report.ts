@@ -101,20 +101,22 @@ function pairedRatio(runs: Runs, subject: string, other: string): string {
 
 /**
  * One row per scenario and compared server: the subject's ratio of median requests per second (with the
- * target), the median of its per-round ratios, and its ratio per CPU-second.
+ * target), the median of its per-round ratios, and its ratio per CPU-second; then the scenario's reference
+ * ratios, the same way, without a target.
  */
 export function printSummary(scenarios: readonly Scenario[], all: ReadonlyMap<string, Runs>): void {
-  console.log('\nSummary: subject ÷ other; the target is read on the ratio of medians (targets are information, not pass/fail)');
+  console.log('\nSummary: subject ÷ other, then reference ratios; the target is read on the ratio of medians (targets are information, not pass/fail)');
   const header = ['scenario', 'subject', 'other', 'req/s ratio of medians', 'median of round ratios', 'req/CPU-s ratio'];
-  const rows = scenarios.flatMap(({ name, subject, servers, targets }) => {
+  const rows = scenarios.flatMap(({ name, subject, servers, targets, references = [] }) => {
     const runs = all.get(name)!;
-    return servers.map((other) => [
+    const pairs: Array<readonly [string, string]> = [...servers.map((other) => [subject, other] as const), ...references];
+    return pairs.map(([top, bottom]) => [
       name,
-      labelOf(subject),
-      labelOf(other),
-      ratio(runs, subject, other, rate, targets[other]),
-      pairedRatio(runs, subject, other),
-      ratio(runs, subject, other, ratePerCpu),
+      labelOf(top),
+      labelOf(bottom),
+      ratio(runs, top, bottom, rate, top === subject ? targets[bottom] : undefined),
+      pairedRatio(runs, top, bottom),
+      ratio(runs, top, bottom, ratePerCpu),
     ]);
   });
   console.log(table(header, rows));
