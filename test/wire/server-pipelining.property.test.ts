@@ -108,7 +108,7 @@ function splitResponses(data: Buffer, methods: readonly string[]): ParsedRespons
     const headers: Record<string, string> = {};
     for (const line of lines.slice(1)) headers[line.slice(0, line.indexOf(':')).toLowerCase()] = line.slice(line.indexOf(':') + 1).trim();
     pos = headEnd + 4;
-    let body = Buffer.alloc(0);
+    let body: Buffer = Buffer.alloc(0);
     if (method !== 'HEAD' && status !== 204 && headers['transfer-encoding'] === 'chunked') {
       const parts: Buffer[] = [];
       for (;;) {
