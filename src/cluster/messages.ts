@@ -3,7 +3,12 @@
  * settings, in one environment variable of the forked worker (set before
  * the worker's code runs, so a re-run script finds it at once). Up: two IPC
  * messages, "listening" (with the bound port) and "failed" (why it could
- * not start), tagged so that messages of the application are left alone.
+ * not start). Both ways, a cluster scrape of metrics: a worker asks the
+ * primary to gather ("metrics-gather"), the primary asks every worker
+ * ("metrics-collect"), each answers ("metrics-report", `null` when it could
+ * not collect), and the primary hands the reports to the worker that asked
+ * ("metrics-gathered"). Every message is tagged, so that messages of the
+ * application are left alone.
  */
 import type { Balancing } from './balancing.ts';
 
@@ -18,6 +23,8 @@ export interface WorkerConfig {
   readonly host: string;
   readonly graceMs: number;
   readonly balancing: Balancing;
+  /** How many workers the cluster runs. */
+  readonly workers: number;
   /** The module whose default export is the App (module mode); absent when the worker re-runs the primary's script. */
   readonly module?: string;
 }
@@ -25,7 +32,14 @@ export interface WorkerConfig {
 /** A worker's message to the primary. */
 export type WorkerMessage =
   | { readonly signwire: 'listening'; readonly port: number }
-  | { readonly signwire: 'failed'; readonly message: string };
+  | { readonly signwire: 'failed'; readonly message: string }
+  | { readonly signwire: 'metrics-gather'; readonly request: number }
+  | { readonly signwire: 'metrics-report'; readonly gather: number; readonly metrics: unknown[] | null };
+
+/** The primary's message to a worker. */
+export type PrimaryMessage =
+  | { readonly signwire: 'metrics-collect'; readonly gather: number }
+  | { readonly signwire: 'metrics-gathered'; readonly request: number; readonly reports: ReadonlyArray<{ readonly worker: number; readonly metrics: unknown[] }> };
 
 /**
  * The config the primary gave this worker, or undefined outside a worker it forked.
@@ -38,7 +52,7 @@ export function workerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig
   if (text === undefined) return undefined;
   const value = JSON.parse(text) as Partial<WorkerConfig>;
   const fine = typeof value.id === 'number' && typeof value.port === 'number' && typeof value.host === 'string'
-    && typeof value.graceMs === 'number' && (value.balancing === 'round-robin' || value.balancing === 'reuse-port');
+    && typeof value.graceMs === 'number' && typeof value.workers === 'number' && (value.balancing === 'round-robin' || value.balancing === 'reuse-port');
   if (!fine) throw new Error(`${WORKER_ENV} is not a worker config: ${text}`);
   return value as WorkerConfig;
 }
@@ -51,6 +65,32 @@ export function workerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig
  */
 export function isWorkerMessage(message: unknown): message is WorkerMessage {
   if (typeof message !== 'object' || message === null) return false;
-  const { signwire, port, message: text } = message as Record<string, unknown>;
-  return (signwire === 'listening' && typeof port === 'number') || (signwire === 'failed' && typeof text === 'string');
+  const { signwire, port, message: text, request, gather, metrics } = message as Record<string, unknown>;
+  switch (signwire) {
+    case 'listening':
+      return typeof port === 'number';
+    case 'failed':
+      return typeof text === 'string';
+    case 'metrics-gather':
+      return Number.isSafeInteger(request);
+    case 'metrics-report':
+      return Number.isSafeInteger(gather) && (metrics === null || Array.isArray(metrics));
+    default:
+      return false;
+  }
+}
+
+/**
+ * Whether an IPC message is one the primary sends, and which.
+ *
+ * @example
+ * process.on('message', (m) => { if (isPrimaryMessage(m) && m.signwire === 'metrics-collect') … });
+ */
+export function isPrimaryMessage(message: unknown): message is PrimaryMessage {
+  if (typeof message !== 'object' || message === null) return false;
+  const { signwire, gather, request, reports } = message as Record<string, unknown>;
+  if (signwire === 'metrics-collect') return Number.isSafeInteger(gather);
+  return signwire === 'metrics-gathered' && Number.isSafeInteger(request) && Array.isArray(reports)
+    && reports.every((r: unknown) => typeof r === 'object' && r !== null && Number.isSafeInteger((r as { worker?: unknown }).worker)
+      && Array.isArray((r as { metrics?: unknown }).metrics));
 }

@@ -12,6 +12,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import type { Balancing } from './balancing.ts';
 import { isWorkerMessage, WORKER_ENV, type WorkerConfig } from './messages.ts';
+import { MetricsGatherer, type GatherPeer } from './metrics-gather.ts';
 import { EXIT_CODES, type ClusterInfo } from './options.ts';
 import { WorkerSlot, type RestartPolicy } from './slot.ts';
 
@@ -49,6 +50,7 @@ class Primary {
   readonly #slots: WorkerSlot[];
   readonly #workers = new Map<WorkerSlot, Worker>();
   readonly #restarts = new Map<WorkerSlot, NodeJS.Timeout>();
+  readonly #gatherer = new MetricsGatherer();
   #ready = false;
   #stopping = false;
   #exitCode: number = EXIT_CODES.ok;
@@ -77,8 +79,8 @@ class Primary {
   }
 
   #fork(slot: WorkerSlot): void {
-    const { port, host, graceMs, balancing, module } = this.#settings;
-    const config: WorkerConfig = { id: slot.id, port, host, graceMs, balancing, ...(module !== undefined && { module: module.path }) };
+    const { port, host, graceMs, balancing, workers, module } = this.#settings;
+    const config: WorkerConfig = { id: slot.id, port, host, graceMs, balancing, workers, ...(module !== undefined && { module: module.path }) };
     const worker = cluster.fork({ [WORKER_ENV]: JSON.stringify(config) });
     slot.started(Date.now());
     this.#workers.set(slot, worker);
@@ -95,6 +97,8 @@ class Primary {
     }, startupTimeoutMs);
     worker.on('message', (message: unknown) => {
       if (!isWorkerMessage(message)) return;
+      if (message.signwire === 'metrics-gather') return this.#gatherer.start(peer(worker), message.request, this.#listeningPeers());
+      if (message.signwire === 'metrics-report') return this.#gatherer.report(slot.id, message.gather, message.metrics);
       if (message.signwire === 'failed') failure = message.message;
       if (message.signwire !== 'listening') return;
       clearTimeout(startup);
@@ -105,6 +109,7 @@ class Primary {
     worker.on('exit', (code: number | null, signal: NodeJS.Signals | null) => {
       clearTimeout(startup);
       this.#workers.delete(slot);
+      this.#gatherer.forget(slot.id);
       this.#exited(slot, worker, { code, signal, failure });
     });
   }
@@ -127,6 +132,11 @@ class Primary {
       this.#restarts.delete(slot);
       this.#fork(slot);
     }, decision.delayMs));
+  }
+
+  /** The workers that are listening, by slot number: those a cluster scrape asks. */
+  #listeningPeers(): Array<[number, GatherPeer]> {
+    return [...this.#workers].filter(([slot]) => slot.listening).map(([slot, worker]) => [slot.id, peer(worker)]);
   }
 
   #checkReady(): void {
@@ -164,4 +174,8 @@ class Primary {
     this.#exitCode = EXIT_CODES.failure;
     this.#settings.log(line, 'error');
   }
+}
+
+function peer(worker: Worker): GatherPeer {
+  return { send: (message) => worker.send(message), isConnected: () => worker.isConnected() };
 }

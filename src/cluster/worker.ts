@@ -1,7 +1,8 @@
 /**
- * A worker's life: build the App, listen where the primary said, tell it
- * "listening" (or "failed", and why), then serve until SIGTERM or SIGINT,
- * drain (`server.close({ graceMs })`), run `onShutdown`, and exit 0.
+ * A worker's life: join the cluster's scrape of metrics, build the App,
+ * listen where the primary said, tell it "listening" (or "failed", and why),
+ * then serve until SIGTERM or SIGINT, drain (`server.close({ graceMs })`),
+ * run `onShutdown`, and exit 0.
  *
  * Signals are caught from the start and any number of times: a terminal's
  * Ctrl-C reaches the primary and the workers alike, and the primary then
@@ -9,9 +10,11 @@
  */
 import cluster from 'node:cluster';
 import type { App } from '../app/app.ts';
+import { joinClusterScrape } from '../app/metrics/cluster-scrape.ts';
 import type { Server } from '../wire/server.ts';
 import { EXIT_CODES } from './options.ts';
 import type { WorkerConfig, WorkerMessage } from './messages.ts';
+import { workerMetricsChannel } from './metrics-channel.ts';
 
 /** How the worker builds its App and cleans up after it. */
 export interface WorkerHooks {
@@ -32,6 +35,7 @@ const EXIT_GRACE_MS = 2_000;
  */
 export async function runWorker(config: WorkerConfig, hooks: WorkerHooks): Promise<number> {
   const stop = stopSignal();
+  joinClusterScrape(workerMetricsChannel(config));
   let server: Server;
   try {
     server = await (await hooks.build()).listen(listenOptions(config));

@@ -63,7 +63,7 @@ describe('listen settings', () => {
 
 describe('primary ⇄ worker messages', () => {
   test('the worker config round-trips through the environment; absent outside a worker', () => {
-    const config = { id: 2, port: 8000, host: '127.0.0.1', graceMs: 5000, balancing: 'round-robin' as const };
+    const config = { id: 2, port: 8000, host: '127.0.0.1', graceMs: 5000, balancing: 'round-robin' as const, workers: 4 };
     assert.deepEqual(workerConfig({ [WORKER_ENV]: JSON.stringify(config) }), config);
     assert.equal(workerConfig({}), undefined);
     assert.throws(() => workerConfig({ [WORKER_ENV]: '{"id":1}' }), /not a worker config/);

@@ -3,7 +3,7 @@
  * histograms, the request middleware, the text exposition format) and a
  * health endpoint.
  */
-export { createMetrics, Metrics, type MetricsOptions, type ObservedServer } from './metrics.ts';
+export { createMetrics, Metrics, type MetricsHandlerOptions, type MetricsOptions, type ObservedServer } from './metrics.ts';
 export { health, type HealthCheck, type HealthOptions, type HealthReport, type CheckResult } from './health.ts';
 export { Registry } from './registry.ts';
 export { Metric, type MetricOptions } from './metric.ts';

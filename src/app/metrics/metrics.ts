@@ -12,6 +12,9 @@
  * | `signwire_nonce_store_errors_total` | counter | |
  * | `signwire_open_connections` | gauge | |
  *
+ * In a worker of a cluster, the handler answers for every worker (see
+ * cluster-scrape.ts): each series labelled `worker="N"`.
+ *
  * @example
  * const metrics = createMetrics();
  * app.use(metrics.middleware());
@@ -23,8 +26,9 @@ import { SignwireError } from '../../errors.ts';
 import type { Server } from '../../wire/server.ts';
 import type { Middleware } from '../compose.ts';
 import type { Context } from '../context.ts';
+import { clusterScrape, reportRegistry, scrapeCluster } from './cluster-scrape.ts';
 import type { Counter } from './counter.ts';
-import { EXPOSITION_CONTENT_TYPE } from './exposition.ts';
+import { EXPOSITION_CONTENT_TYPE, serializeMetrics } from './exposition.ts';
 import type { Gauge } from './gauge.ts';
 import { DEFAULT_BUCKETS, type Histogram } from './histogram.ts';
 import { registerProcessMetrics } from './process-metrics.ts';
@@ -48,6 +52,16 @@ export interface MetricsOptions {
   readonly processMetrics?: boolean;
 }
 
+/** Options of `metrics.handler()`. */
+export interface MetricsHandlerOptions {
+  /**
+   * In a cluster worker, `'cluster'` (the default) answers with every
+   * worker's metrics, labelled `worker="N"`; `'process'` with this
+   * worker's only, unlabelled. Outside a cluster both are this process's.
+   */
+  readonly scope?: 'cluster' | 'process';
+}
+
 /** A server whose open connections can be counted. */
 export type ObservedServer = Pick<Server, 'connections'>;
 
@@ -69,12 +83,15 @@ export class Metrics {
   readonly #servers = new Set<ObservedServer>();
   readonly #middleware: Middleware<Context>;
   readonly #stop: () => void;
+  readonly #prefix: string;
 
   constructor(options: MetricsOptions = {}) {
     const { prefix = 'signwire_', buckets = DEFAULT_BUCKETS, maxSeries = DEFAULT_MAX_SERIES, unmatchedRoute = '<unmatched>' } = options;
     if (typeof prefix !== 'string') throw new SignwireError('ERR_INVALID_OPTION', 'metrics prefix must be a string');
     if (typeof unmatchedRoute !== 'string') throw new SignwireError('ERR_INVALID_OPTION', 'unmatchedRoute must be a string');
+    this.#prefix = prefix;
     const registry = (this.registry = options.registry ?? new Registry());
+    reportRegistry(registry);
     const set = defineRequestMetrics(registry, prefix, buckets, maxSeries);
     this.requests = set.requests;
     this.duration = set.duration;
@@ -94,9 +111,19 @@ export class Metrics {
     return this.#middleware;
   }
 
-  /** The handler that answers a scrape: `app.get('/metrics', metrics.handler())`. */
-  handler(): Middleware<Context> {
-    return (c) => c.text(this.registry.metrics(), 200, { 'Content-Type': EXPOSITION_CONTENT_TYPE, 'Cache-Control': 'no-store' });
+  /**
+   * The handler that answers a scrape: `app.get('/metrics', metrics.handler())`.
+   * In a cluster worker it answers for the whole cluster (see `MetricsHandlerOptions`).
+   */
+  handler(options: MetricsHandlerOptions = {}): Middleware<Context> {
+    const scope = options.scope ?? 'cluster';
+    if (scope !== 'cluster' && scope !== 'process') throw new SignwireError('ERR_INVALID_OPTION', `handler scope must be 'cluster' or 'process', got ${String(scope)}`);
+    const headers = { 'Content-Type': EXPOSITION_CONTENT_TYPE, 'Cache-Control': 'no-store' };
+    return async (c) => {
+      const cluster = scope === 'cluster' ? clusterScrape() : undefined;
+      const text = cluster === undefined ? this.registry.metrics() : serializeMetrics(await scrapeCluster(cluster, this.#prefix));
+      c.text(text, 200, headers);
+    };
   }
 
   /** Counts the open connections of `server` in `signwire_open_connections`, read at every scrape. */
@@ -106,7 +133,7 @@ export class Metrics {
     return this;
   }
 
-  /** The exposition text of every metric in the registry. */
+  /** The exposition text of every metric in the registry: this process's, also in a cluster. */
   text(): string {
     return this.registry.metrics();
   }

@@ -29,6 +29,8 @@ export class Registry {
   readonly #metrics: Array<Metric<unknown>> = [];
   /** Every sample name in use. */
   readonly #taken = new Set<string>();
+  /** Label names no metric may use (see `reserveLabel`). */
+  readonly #reservedLabels = new Set<string>();
 
   /** Makes and registers a counter. */
   counter(options: CounterOptions): Counter {
@@ -50,9 +52,20 @@ export class Registry {
     const names = sampleNames(metric);
     const clash = names.find((name) => this.#taken.has(name));
     if (clash !== undefined) throw new SignwireError('ERR_INVALID_OPTION', `metric name ${clash} is already registered`);
+    checkUnreserved(metric, this.#reservedLabels);
     for (const name of names) this.#taken.add(name);
     this.#metrics.push(metric);
     return metric;
+  }
+
+  /**
+   * Keeps `label` for whoever collects this registry (a cluster scrape adds
+   * `worker` to every series): a metric registered with it, before or after,
+   * throws ERR_INVALID_OPTION.
+   */
+  reserveLabel(label: string): void {
+    for (const metric of this.#metrics) checkUnreserved(metric, new Set([label]));
+    this.#reservedLabels.add(label);
   }
 
   /** Every metric as a scrape sees it now (collect callbacks run first). */
@@ -64,6 +77,12 @@ export class Registry {
   metrics(): string {
     return serializeMetrics(this.collect());
   }
+}
+
+function checkUnreserved(metric: Metric<unknown>, reserved: ReadonlySet<string>): void {
+  const label = metric.labelNames.find((name) => reserved.has(name));
+  if (label === undefined) return;
+  throw new SignwireError('ERR_INVALID_OPTION', `metric ${metric.name} has the label ${label}, which the cluster's scrape adds to every series: rename it`);
 }
 
 /** The names a metric's samples use: its own, and for a histogram the three suffixed ones. */
