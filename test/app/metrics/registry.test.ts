@@ -6,26 +6,18 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { OVERFLOW_LABEL, Registry, SignwireError } from '../../../src/index.ts';
+import { OVERFLOW_LABEL, Registry } from '../../../src/index.ts';
+import { thrownCode } from '../../helpers/thrown-code.ts';
 import { parseExposition, sampleValue } from '../../helpers/prometheus-text.ts';
-
-const codeOf = (fn: () => unknown): string | undefined => {
-  try {
-    fn();
-  } catch (error) {
-    return error instanceof SignwireError ? error.code : 'not a SignwireError';
-  }
-  return undefined;
-};
 
 describe('metric types', () => {
   test('a counter adds; a negative or infinite amount is ERR_INVALID_OPTION', () => {
     const counter = new Registry().counter({ name: 'c_total', help: 'C.' });
     counter.inc();
     counter.inc(2.5);
-    assert.equal(codeOf(() => counter.inc(-1)), 'ERR_INVALID_OPTION');
-    assert.equal(codeOf(() => counter.inc(Infinity)), 'ERR_INVALID_OPTION');
-    assert.equal(codeOf(() => counter.inc(NaN)), 'ERR_INVALID_OPTION');
+    assert.equal(thrownCode(() => counter.inc(-1)), 'ERR_INVALID_OPTION');
+    assert.equal(thrownCode(() => counter.inc(Infinity)), 'ERR_INVALID_OPTION');
+    assert.equal(thrownCode(() => counter.inc(NaN)), 'ERR_INVALID_OPTION');
     assert.equal(counter.labels().value, 3.5);
   });
 
@@ -41,7 +33,7 @@ describe('metric types', () => {
     const families = parseExposition(registry.metrics());
     assert.equal(sampleValue(families, 'live'), 20);
     assert.equal(sampleValue(families, 'manual'), -3);
-    assert.equal(codeOf(() => manual.set(NaN)), 'ERR_INVALID_OPTION');
+    assert.equal(thrownCode(() => manual.set(NaN)), 'ERR_INVALID_OPTION');
   });
 
   test('a histogram value equal to a bound counts in that bucket; NaN is ERR_INVALID_OPTION', () => {
@@ -52,22 +44,22 @@ describe('metric types', () => {
     const families = parseExposition(registry.metrics());
     assert.equal(sampleValue(families, 'h_bucket', { le: '1' }), 1);
     assert.equal(sampleValue(families, 'h_bucket', { le: '2' }), 2);
-    assert.equal(codeOf(() => histogram.observe(NaN)), 'ERR_INVALID_OPTION');
+    assert.equal(thrownCode(() => histogram.observe(NaN)), 'ERR_INVALID_OPTION');
   });
 
   test('histogram buckets must be finite and strictly ascending', () => {
     const registry = new Registry();
     for (const buckets of [[], [1, 1], [2, 1], [1, Infinity], [NaN]]) {
-      assert.equal(codeOf(() => registry.histogram({ name: 'h', help: 'H.', buckets })), 'ERR_INVALID_OPTION', JSON.stringify(buckets));
+      assert.equal(thrownCode(() => registry.histogram({ name: 'h', help: 'H.', buckets })), 'ERR_INVALID_OPTION', JSON.stringify(buckets));
     }
   });
 
   test('a metric with labels needs its label values: inc() without labels, or a wrong count, is ERR_INVALID_OPTION', () => {
     const counter = new Registry().counter({ name: 'c_total', help: 'C.', labelNames: ['a', 'b'] });
-    assert.equal(codeOf(() => counter.inc()), 'ERR_INVALID_OPTION');
-    assert.equal(codeOf(() => counter.labels('x')), 'ERR_INVALID_OPTION');
-    assert.equal(codeOf(() => counter.labels('x', 'y', 'z')), 'ERR_INVALID_OPTION');
-    assert.equal(codeOf(() => counter.labels('x', 7 as unknown as string)), 'ERR_INVALID_OPTION');
+    assert.equal(thrownCode(() => counter.inc()), 'ERR_INVALID_OPTION');
+    assert.equal(thrownCode(() => counter.labels('x')), 'ERR_INVALID_OPTION');
+    assert.equal(thrownCode(() => counter.labels('x', 'y', 'z')), 'ERR_INVALID_OPTION');
+    assert.equal(thrownCode(() => counter.labels('x', 7 as unknown as string)), 'ERR_INVALID_OPTION');
     assert.equal(counter.labels('x', 'y'), counter.labels('x', 'y'), 'the same label values give the same series');
   });
 });
@@ -83,18 +75,18 @@ describe('names', () => {
       { name: 'ok', help: 'x', labelNames: ['__reserved'] },
       { name: 'ok', help: 'x', labelNames: ['a', 'a'] },
     ];
-    for (const options of cases) assert.equal(codeOf(() => registry.counter(options)), 'ERR_INVALID_OPTION', JSON.stringify(options));
-    assert.equal(codeOf(() => registry.histogram({ name: 'h', help: 'x', labelNames: ['le'] })), 'ERR_INVALID_OPTION');
+    for (const options of cases) assert.equal(thrownCode(() => registry.counter(options)), 'ERR_INVALID_OPTION', JSON.stringify(options));
+    assert.equal(thrownCode(() => registry.histogram({ name: 'h', help: 'x', labelNames: ['le'] })), 'ERR_INVALID_OPTION');
   });
 
   test('a name already in use, including a histogram suffix, is ERR_INVALID_OPTION', () => {
     const registry = new Registry();
     registry.counter({ name: 'jobs_total', help: 'J.' });
     registry.histogram({ name: 'took', help: 'T.' });
-    assert.equal(codeOf(() => registry.gauge({ name: 'jobs_total', help: 'J.' })), 'ERR_INVALID_OPTION');
-    assert.equal(codeOf(() => registry.counter({ name: 'took_count', help: 'T.' })), 'ERR_INVALID_OPTION');
+    assert.equal(thrownCode(() => registry.gauge({ name: 'jobs_total', help: 'J.' })), 'ERR_INVALID_OPTION');
+    assert.equal(thrownCode(() => registry.counter({ name: 'took_count', help: 'T.' })), 'ERR_INVALID_OPTION');
     registry.counter({ name: 'wait_sum', help: 'W.' });
-    assert.equal(codeOf(() => registry.histogram({ name: 'wait', help: 'W.' })), 'ERR_INVALID_OPTION');
+    assert.equal(thrownCode(() => registry.histogram({ name: 'wait', help: 'W.' })), 'ERR_INVALID_OPTION');
   });
 });
 
@@ -113,6 +105,6 @@ describe('cardinality cap', () => {
   });
 
   test('maxSeries must be a positive integer', () => {
-    assert.equal(codeOf(() => new Registry().counter({ name: 'c', help: 'C.', maxSeries: 0 })), 'ERR_INVALID_OPTION');
+    assert.equal(thrownCode(() => new Registry().counter({ name: 'c', help: 'C.', maxSeries: 0 })), 'ERR_INVALID_OPTION');
   });
 });

@@ -7,10 +7,11 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { Registry, serializeMetrics, SignwireError, type MetricSnapshot } from '../../../src/index.ts';
+import { Registry, serializeMetrics, type MetricSnapshot } from '../../../src/index.ts';
 import { reportRegistry } from '../../../src/app/metrics/cluster-scrape.ts';
 import { decodeSnapshots, encodeSnapshots, mergeWorkerSnapshots } from '../../../src/app/metrics/worker-snapshots.ts';
 import { WORKER_ENV } from '../../../src/cluster/messages.ts';
+import { thrownCode } from '../../helpers/thrown-code.ts';
 import { parseExposition, sampleValue } from '../../helpers/prometheus-text.ts';
 
 /** A registry as one worker of an app would have it: requests by route, a gauge, a histogram. */
@@ -93,23 +94,14 @@ describe('mergeWorkerSnapshots', () => {
 });
 
 describe('the worker label', () => {
-  const codeOf = (fn: () => unknown): string | undefined => {
-    try {
-      fn();
-    } catch (error) {
-      return error instanceof SignwireError ? error.code : 'not a SignwireError';
-    }
-    return undefined;
-  };
-
   test('a reserved label refuses metrics that have it, registered before or after', () => {
     const registry = new Registry();
     registry.counter({ name: 'jobs_total', help: 'Jobs.', labelNames: ['queue'] });
     registry.reserveLabel('worker');
-    assert.equal(codeOf(() => registry.counter({ name: 'tasks_total', help: 'Tasks.', labelNames: ['worker'] })), 'ERR_INVALID_OPTION');
+    assert.equal(thrownCode(() => registry.counter({ name: 'tasks_total', help: 'Tasks.', labelNames: ['worker'] })), 'ERR_INVALID_OPTION');
     const early = new Registry();
     early.gauge({ name: 'busy', help: 'Busy.', labelNames: ['worker'] });
-    assert.equal(codeOf(() => early.reserveLabel('worker')), 'ERR_INVALID_OPTION');
+    assert.equal(thrownCode(() => early.reserveLabel('worker')), 'ERR_INVALID_OPTION');
   });
 
   test('is reserved by reportRegistry in a cluster worker only', () => {
@@ -118,6 +110,6 @@ describe('the worker label', () => {
     outside.counter({ name: 'a_total', help: 'A.', labelNames: ['worker'] });
     const inside = new Registry();
     reportRegistry(inside, { [WORKER_ENV]: '{}' });
-    assert.equal(codeOf(() => inside.counter({ name: 'a_total', help: 'A.', labelNames: ['worker'] })), 'ERR_INVALID_OPTION');
+    assert.equal(thrownCode(() => inside.counter({ name: 'a_total', help: 'A.', labelNames: ['worker'] })), 'ERR_INVALID_OPTION');
   });
 });
