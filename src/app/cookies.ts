@@ -44,8 +44,9 @@ const ATTRIBUTE_VALUE = /^[\x20-\x3a\x3c-\x7e]*$/;
 
 /**
  * A Set-Cookie header value. Throws `ERR_INVALID_COOKIE` for a name that is
- * not a token, a value outside cookie-octet (encode it first), or an
- * attribute with a control character or ";".
+ * not a token, a value outside cookie-octet (encode it first), an
+ * attribute with a control character or ";", a `maxAge` that is not a
+ * finite number up to 2^53 - 1, or an `expires` outside the years 1601-9999.
  *
  * @example
  * serializeCookie('session', 'abc', { httpOnly: true, sameSite: 'Lax', maxAge: 3600 });
@@ -55,14 +56,8 @@ export function serializeCookie(name: string, value: string, options: CookieOpti
   if (!isToken(name)) throw invalid(`cookie name ${JSON.stringify(name)} is not a token`);
   if (!COOKIE_VALUE.test(value)) throw invalid(`cookie value for "${name}" has characters that must be encoded`);
   let out = `${name}=${value}`;
-  if (options.maxAge !== undefined) {
-    if (!Number.isFinite(options.maxAge)) throw invalid('maxAge must be a finite number');
-    out += `; Max-Age=${Math.max(0, Math.floor(options.maxAge))}`; // RFC 6265 §5.2.2: 0 or less expires it now
-  }
-  if (options.expires !== undefined) {
-    if (Number.isNaN(options.expires.getTime())) throw invalid('expires is an invalid Date');
-    out += `; Expires=${options.expires.toUTCString()}`;
-  }
+  if (options.maxAge !== undefined) out += `; Max-Age=${maxAgeSeconds(options.maxAge)}`;
+  if (options.expires !== undefined) out += `; Expires=${cookieDate(options.expires)}`;
   if (options.domain !== undefined) out += `; Domain=${attribute('domain', options.domain)}`;
   if (options.path !== undefined) out += `; Path=${attribute('path', options.path)}`;
   if (options.httpOnly === true) out += '; HttpOnly';
@@ -73,6 +68,27 @@ export function serializeCookie(name: string, value: string, options: CookieOpti
   }
   if (options.partitioned === true) out += '; Partitioned';
   return out;
+}
+
+/**
+ * Max-Age as `0 / non-zero-digit *DIGIT` (RFC 6265 §4.1.1); 0 or less
+ * expires the cookie now (§5.2.2). Past 2^53 - 1 a number is no longer an
+ * exact integer (and from 1e21 it would print with an exponent).
+ */
+function maxAgeSeconds(maxAge: number): number {
+  if (!Number.isFinite(maxAge) || maxAge > Number.MAX_SAFE_INTEGER) throw invalid('maxAge must be a finite number of seconds up to 2^53 - 1');
+  return Math.max(0, Math.floor(maxAge));
+}
+
+/**
+ * Expires as a sane-cookie-date (RFC 6265 §4.1.1: rfc1123-date, a 4-digit
+ * year). A user agent reads years before 1601 as another year or not at
+ * all (§5.1.1), so only 1601-9999 can be written.
+ */
+function cookieDate(expires: Date): string {
+  const year = expires.getUTCFullYear();
+  if (!(year >= 1601 && year <= 9999)) throw invalid('expires must be a valid Date between the years 1601 and 9999');
+  return expires.toUTCString();
 }
 
 function attribute(what: string, value: string): string {

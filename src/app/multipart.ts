@@ -102,10 +102,11 @@ function checkEpilogue(body: Buffer, pos: number): void {
 
 /** One body-part: headers, an empty line, the content. */
 function parsePart(part: Buffer): Part {
+  if (part[0] === 0x0d) throw malformed('a part has no headers');
   const headerEnd = part.subarray(0, MAX_PART_HEADER_BYTES + HEADER_END.length).indexOf(HEADER_END);
-  if (headerEnd === -1 || part[0] === 0x0d) {
+  if (headerEnd === -1) {
     if (part.indexOf(HEADER_END, MAX_PART_HEADER_BYTES) !== -1) throw formLimit(`a part's headers are larger than ${MAX_PART_HEADER_BYTES} bytes`);
-    throw malformed('a part has no headers, or they do not end with an empty line');
+    throw malformed('a part\'s headers do not end with an empty line');
   }
   const headers = parseHeaders(part.subarray(0, headerEnd));
   const value = headers.get('content-disposition');
@@ -130,12 +131,25 @@ function parseHeaders(block: Buffer): Map<string, string> {
   for (const line of text.split('\r\n')) {
     const colon = line.indexOf(':');
     const name = line.slice(0, colon).toLowerCase();
-    const value = line.slice(colon + 1).replace(/^[ \t]+|[ \t]+$/g, '');
+    const value = trimOws(line.slice(colon + 1));
     if (colon < 1 || !TOKEN.test(name) || !HEADER_TEXT.test(value)) throw malformed('a part has a malformed header line');
     if (headers.has(name)) throw malformed(`a part repeats its ${name} header`);
     headers.set(name, value);
   }
   return headers;
+}
+
+/**
+ * Strips OWS (spaces and tabs) from both ends, in linear time: the regex
+ * `/[ \t]+$/` retries from every space of a run, so 8 KiB of spaces inside
+ * a header value cost 100 ms per part.
+ */
+function trimOws(text: string): string {
+  let start = 0;
+  let end = text.length;
+  while (start < end && (text[start] === ' ' || text[start] === '\t')) start++;
+  while (end > start && (text[end - 1] === ' ' || text[end - 1] === '\t')) end--;
+  return text.slice(start, end);
 }
 
 /** Adds a part to the form as a field or a file, within the limits. */

@@ -63,8 +63,13 @@ function plusToSpace(text: string): string {
   return text.includes('+') ? text.replaceAll('+', ' ') : text;
 }
 
+const MALFORMED = {
+  ERR_BAD_QUERY: 'malformed percent-encoding in the query string',
+  ERR_BODY_FORM: 'malformed percent-encoding in the form body',
+} as const;
+
 function decodeFormComponent(text: string, code: 'ERR_BAD_QUERY' | 'ERR_BODY_FORM'): string {
-  return decode(plusToSpace(text), code, 'malformed percent-encoding in the query string');
+  return decode(plusToSpace(text), code, MALFORMED[code]);
 }
 
 /** Decodes one path segment (a route param). */

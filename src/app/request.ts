@@ -67,9 +67,9 @@ export class AppRequest {
     return this.#trustedForwarded()?.for ?? this.raw.peer.remoteAddress;
   }
 
-  /** A route param, percent-decoded ("/users/:id" → `param('id')`). */
+  /** A route param, percent-decoded ("/users/:id" → `param('id')`); undefined for a name the route does not capture ("constructor" too). */
   param(name: string): string | undefined {
-    return this.#params[name];
+    return Object.hasOwn(this.#params, name) ? this.#params[name] : undefined;
   }
 
   /** All route params, percent-decoded. */
@@ -104,7 +104,7 @@ export class AppRequest {
     return this.raw.body();
   }
 
-  /** The body as text, decoded with the charset of Content-Type (UTF-8 by default). */
+  /** The body as text, decoded with the charset of Content-Type (UTF-8 by default), without a leading byte order mark. */
   text(): Promise<string> {
     // `.then` rather than `async`/`await`, here and in json(): fewer promise hops per body read.
     return this.body().then((bytes) => this.#decode(bytes));
@@ -183,8 +183,13 @@ function parseJson<T>(text: string): T {
   }
 }
 
+/**
+ * Decodes with the WHATWG decoder of `charset`, which drops a leading byte
+ * order mark; the UTF-8 shortcut drops it too, as `TextDecoder` and fetch's
+ * `text()` do, so `json()` of a BOM-prefixed body parses.
+ */
 function decodeText(bytes: Buffer, charset: string): string {
-  if (charset === 'utf-8' || charset === 'utf8') return bytes.toString('utf8');
+  if (charset === 'utf-8' || charset === 'utf8') return (hasUtf8Bom(bytes) ? bytes.subarray(3) : bytes).toString('utf8');
   let decoder: TextDecoder;
   try {
     decoder = new TextDecoder(charset);
@@ -192,4 +197,8 @@ function decodeText(bytes: Buffer, charset: string): string {
     throw new HttpError(415, `charset "${charset}" is not supported`, { code: 'ERR_UNSUPPORTED_MEDIA_TYPE' });
   }
   return decoder.decode(bytes);
+}
+
+function hasUtf8Bom(bytes: Buffer): boolean {
+  return bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
 }

@@ -1,9 +1,10 @@
 /**
  * Test helpers for the app layer: an App that logs nowhere, a logger that records instead of printing,
  * a server started for one test and closed after it, the `error.code` of an
- * in-process response, and a console capture to prove that nothing is
+ * in-process response (and an assertion on it), and a console capture to prove that nothing is
  * printed.
  */
+import assert from 'node:assert/strict';
 import type { TestContext } from 'node:test';
 import { App, type AppOptions, type InProcessResponse, type Logger, type Server } from '../../src/index.ts';
 
@@ -45,6 +46,12 @@ export function codeOf(res: InProcessResponse): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Asserts an error answer: its status and `error.code`, naming `input` (the case) when they differ. */
+export function assertError(res: InProcessResponse, status: number, code: string, input: unknown): void {
+  assert.equal(res.status, status, `${JSON.stringify(input)}: ${res.body.toString()}`);
+  assert.equal(codeOf(res), code, JSON.stringify(input));
 }
 
 /** Every fetch is bounded: a server that stops answering fails the test instead of hanging it. */
