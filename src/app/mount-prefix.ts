@@ -2,8 +2,8 @@
  * Middleware mounted at a path prefix (`app.use('/api', mw)`, and the
  * middleware of a sub-app under `app.route('/v1', sub)`): the prefix is
  * normalised once, matched segment by segment ("/api" takes "/api" and
- * "/api/x", not "/apix"), and the running middleware sees it in
- * `c.mountPath`.
+ * "/api/x", not "/apix"; "/%61pi/x" too), and the running middleware sees
+ * it in `c.mountPath`.
  *
  * @example
  * const m = scoped(normalizePrefix('/api/'), audit);
@@ -49,13 +49,31 @@ export function scoped(prefix: string, raw: Middleware<Context>): Scoped {
 }
 
 /**
- * "/api" matches "/api" and "/api/..."; "" matches everything.
+ * "/api" matches "/api" and "/api/..."; "" matches everything. Every
+ * spelling of the prefix counts, so that no request reaches what lies under
+ * it (a file `serveStatic` decodes its way to) while skipping its
+ * middleware: escapes of unreserved characters and of "/" are read decoded
+ * (RFC 3986 §6.2.2.2), and "." segments are dropped (§6.2.2.3).
  *
  * @example
- * prefixMatches('/api', '/apix'); // false
+ * prefixMatches('/api', '/apix');          // false
+ * prefixMatches('/api', '/%61pi%2Forders'); // true
  */
 export function prefixMatches(prefix: string, path: string): boolean {
-  if (prefix === '') return true;
+  if (prefix === '' || startsWithSegments(path, prefix)) return true;
+  return (path.includes('%') || path.includes('/.')) && startsWithSegments(canonicalPath(path), prefix);
+}
+
+function startsWithSegments(path: string, prefix: string): boolean {
   if (!path.startsWith(prefix)) return false;
   return path.length === prefix.length || path.charCodeAt(prefix.length) === 0x2f;
+}
+
+/** "/%61pi/./x%2Fy" → "/api/x/y": unreserved characters and "/" decoded, "." and empty segments gone. */
+function canonicalPath(path: string): string {
+  const decoded = path.replace(/%([0-9A-Fa-f]{2})/g, (escape, hex: string) => {
+    const char = String.fromCharCode(parseInt(hex, 16));
+    return /[\w\-.~/]/.test(char) ? char : escape; // \w: ALPHA, DIGIT and "_"
+  });
+  return `/${decoded.split('/').filter((segment) => segment !== '' && segment !== '.').join('/')}`;
 }

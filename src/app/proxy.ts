@@ -20,7 +20,14 @@
  * -Proto` are aligned with the chain from the right (a proxy that sets one
  * value instead of appending gives the nearest), `Forwarded` from the
  * element that names the client.
+ *
+ * A reported value that is malformed counts as not reported: a `for` that
+ * is not an IP address (`unknown`, an obfuscated `_name`, garbage; the
+ * client is then the socket's peer), a host that would not pass as a Host
+ * field (RFC 9110 §7.2, as the wire checks it), a proto that is not a URI
+ * scheme (RFC 3986 §3.1).
  */
+import { isIP } from 'node:net';
 import { SignwireError } from '../errors.ts';
 import { NAMED_RANGES, inAnyRange, parseRange, type IpRange } from './ip-match.ts';
 
@@ -45,6 +52,10 @@ export interface Forwarded {
   readonly proto: string | undefined;
 }
 
+/** Host = uri-host [ ":" port ]: an IP-literal in brackets, or a reg-name or IPv4 address (RFC 3986 §3.2.2). */
+const HOST = /^(?:\[[0-9A-Fa-f:.vV]+\]|[A-Za-z0-9\-._~%!$&'()*+,;=]+)(?::[0-9]*)?$/;
+/** scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ), lower-cased. */
+const SCHEME = /^[a-z][a-z0-9+.-]*$/;
 const EXPECTED = "true, false, a number of hops, or a list of trusted proxy addresses such as ['loopback', '10.0.0.0/8']";
 
 /**
@@ -76,14 +87,14 @@ export function readForwarded(header: (name: string) => string | undefined, trus
     const elements = forwarded.split(',').map(parseForwardedElement);
     const chain = elements.map((element) => addressOf(element.get('for')));
     const chosen = pickHop(elements, trust.hops(peer, chain));
-    return { for: addressOf(chosen?.get('for')), host: chosen?.get('host'), proto: chosen?.get('proto')?.toLowerCase() };
+    return { for: addressOf(chosen?.get('for')), host: hostOf(chosen?.get('host')), proto: schemeOf(chosen?.get('proto')) };
   }
   const chain = list(header('x-forwarded-for')).map(addressOf);
   const hops = trust.hops(peer, chain);
   return {
     for: pickHop(chain, hops),
-    host: pickHop(list(header('x-forwarded-host')), hops),
-    proto: pickHop(list(header('x-forwarded-proto')), hops)?.toLowerCase(),
+    host: hostOf(pickHop(list(header('x-forwarded-host')), hops)),
+    proto: schemeOf(pickHop(list(header('x-forwarded-proto')), hops)),
   };
 }
 
@@ -132,13 +143,26 @@ function parseForwardedElement(element: string): Map<string, string> {
   return pairs;
 }
 
-/** A node as an address: `[2001:db8::1]:4711` → `2001:db8::1`; `192.0.2.1:80` → `192.0.2.1`. */
+/** A node as an address: `[2001:db8::1]:4711` → `2001:db8::1`; `192.0.2.1:80` → `192.0.2.1`; undefined when it names none. */
 function addressOf(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
   const close = value.indexOf(']');
-  if (value.startsWith('[') && close !== -1) return value.slice(1, close);
   const colon = value.indexOf(':');
-  return colon !== -1 && value.indexOf(':', colon + 1) === -1 && /^\d+\.\d+\.\d+\.\d+:/.test(value) ? value.slice(0, colon) : value;
+  let address = value;
+  if (value.startsWith('[') && close !== -1) address = value.slice(1, close);
+  else if (colon !== -1 && value.indexOf(':', colon + 1) === -1 && /^\d+\.\d+\.\d+\.\d+:/.test(value)) address = value.slice(0, colon);
+  return isIP(address) === 0 ? undefined : address;
+}
+
+/** A reported host, when it is one a Host field could carry. */
+function hostOf(value: string | undefined): string | undefined {
+  return value !== undefined && HOST.test(value) ? value : undefined;
+}
+
+/** A reported scheme, lower-cased, when it is one. */
+function schemeOf(value: string | undefined): string | undefined {
+  const scheme = value?.toLowerCase();
+  return scheme !== undefined && SCHEME.test(scheme) ? scheme : undefined;
 }
 
 /** A comma-separated header as a list, one entry per proxy hop. */

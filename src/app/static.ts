@@ -28,6 +28,7 @@ import path from 'node:path';
 import { SignwireError } from '../errors.ts';
 import type { Middleware } from './compose.ts';
 import type { Context } from './context.ts';
+import { parseHttpDate } from './http-date.ts';
 import { HttpError } from './http-error.ts';
 import { contentTypeFor } from './mime.ts';
 
@@ -195,9 +196,10 @@ async function statFile(file: string): Promise<Found | undefined> {
   return stats?.isFile() === true ? { name: file, real: file, stats } : undefined;
 }
 
+/** Whether `target` is `root` or under it: a name that merely starts with ".." ("..a") is inside. */
 function isInside(root: string, target: string): boolean {
   const relative = path.relative(root, target);
-  return !relative.startsWith('..') && !path.isAbsolute(relative);
+  return relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative);
 }
 
 async function missingAsUndefined<T>(pending: Promise<T>): Promise<T | undefined> {
@@ -259,13 +261,13 @@ function preconditions(c: Context, v: Validators): 200 | 304 | 412 {
   const ifMatch = header('if-match');
   if (ifMatch !== undefined) {
     if (!etagMatches(ifMatch, v.etag, false)) return 412;
-  } else if (isAfter(v.modified, httpDate(header('if-unmodified-since')))) return 412;
+  } else if (isAfter(v.modified, parseHttpDate(header('if-unmodified-since')))) return 412;
   const safe = c.req.method === 'GET' || c.req.method === 'HEAD';
   const ifNoneMatch = header('if-none-match');
   if (ifNoneMatch !== undefined) {
     if (etagMatches(ifNoneMatch, v.etag, true)) return safe ? 304 : 412;
   } else if (safe) {
-    const since = httpDate(header('if-modified-since'));
+    const since = parseHttpDate(header('if-modified-since'));
     if (since !== undefined && v.modified !== undefined && v.modified <= since) return 304;
   }
   return 200;
@@ -287,12 +289,6 @@ function etagMatches(field: string, etag: string | undefined, weak: boolean): bo
   return false;
 }
 
-/** An HTTP-date (IMF-fixdate, RFC 850 or asctime, all GMT) in whole seconds, or undefined when absent or invalid. */
-function httpDate(value: string | undefined): number | undefined {
-  const time = value === undefined ? NaN : Date.parse(value.endsWith('GMT') ? value : `${value} GMT`); // asctime has no zone
-  return Number.isNaN(time) ? undefined : Math.floor(time / 1000);
-}
-
 /** The range to send, or undefined for the whole file (no Range, an If-Range that fails, several ranges). */
 function requestedRange(c: Context, v: Validators, size: number): ByteRange | typeof UNSATISFIABLE | undefined {
   const field = c.req.header('range');
@@ -305,7 +301,7 @@ function ifRangeHolds(field: string | undefined, v: Validators): boolean {
   if (field === undefined) return true;
   const value = field.trim();
   if (value.startsWith('"') || value.startsWith('W/')) return v.etag !== undefined && !v.etag.startsWith('W/') && value === v.etag;
-  return v.strongDate && v.modified !== undefined && httpDate(value) === v.modified;
+  return v.strongDate && v.modified !== undefined && parseHttpDate(value) === v.modified;
 }
 
 /**
