@@ -27,7 +27,7 @@ import { resolveFormLimits, type FormLimits } from './form.ts';
 import { requestInProcess, type InProcessInit, type InProcessResponse } from './in-process.ts';
 import { accessLine, consoleLogger, type Logger } from './logger.ts';
 import { normalizePrefix, prefixMatches, scoped, type Scoped } from './mount-prefix.ts';
-import { checkTrustProxy, type ProxyTrust, type TrustProxy } from './proxy.ts';
+import { checkTrustProxy, type ProxyHeaders, type ProxyTrust, type TrustProxy } from './proxy.ts';
 import { decodePathSegment } from './query.ts';
 import { AppRequest, splitTarget } from './request.ts';
 import { respond } from './respond.ts';
@@ -47,6 +47,11 @@ export interface AppOptions {
    * proxies' addresses, CIDR ranges and names (`['loopback', '10.0.0.0/8']`). Default false. See proxy.ts.
    */
   readonly trustProxy?: TrustProxy;
+  /**
+   * Which headers the trusted proxies write: `'x-forwarded'` (`X-Forwarded-For / -Host / -Proto`, the default)
+   * or `'forwarded'` (RFC 7239). Only those are read: a proxy passes the other kind on as the client sent it.
+   */
+  readonly proxyHeaders?: ProxyHeaders;
   /** Where access lines and errors go. Default: errors to stderr, no access log. */
   readonly logger?: Logger;
 }
@@ -76,7 +81,7 @@ export class App {
   constructor(options: AppOptions = {}) {
     this.#limits = resolveLimits(options.limits);
     this.#formLimits = resolveFormLimits(options.formLimits);
-    this.#trustProxy = checkTrustProxy(options.trustProxy ?? false);
+    this.#trustProxy = checkTrustProxy(options.trustProxy ?? false, options.proxyHeaders);
     this.#logger = options.logger ?? consoleLogger({ access: false });
   }
 

@@ -8,7 +8,7 @@ export type { ErrorHandler } from './error-response.ts';
 export { serializeCookie, parseCookies, type CookieOptions } from './cookies.ts';
 export { DEFAULT_FORM_LIMITS, type FormLimits } from './form.ts';
 export { consoleLogger, type Logger } from './logger.ts';
-export type { TrustProxy } from './proxy.ts';
+export type { ProxyHeaders, TrustProxy } from './proxy.ts';
 export type { InProcessInit, InProcessResponse } from './in-process.ts';
 export { compress, type CompressOptions, type CompressEncoding } from './compress.ts';
 export { serveStatic, type FileOptions, type StaticOptions } from './static.ts';

@@ -16,6 +16,11 @@
  *   counts unless the socket's peer is one of them, and the client is the
  *   first address, walking the chain from the right, that is not.
  *
+ * Only the headers the proxies write are read (`proxyHeaders`):
+ * `X-Forwarded-*` by default (nginx, HAProxy, most load balancers), or
+ * `Forwarded`. A proxy passes the other family on as the client sent it, so
+ * believing it would let any client name its own address and host.
+ *
  * Host and scheme come from the same hop as the client: `X-Forwarded-Host /
  * -Proto` are aligned with the chain from the right (a proxy that sets one
  * value instead of appending gives the nearest), `Forwarded` from the
@@ -34,10 +39,15 @@ import { NAMED_RANGES, inAnyRange, parseRange, type IpRange } from './ip-match.t
 /** The `trustProxy` option: off, every proxy, the N nearest, or the proxies at these addresses. */
 export type TrustProxy = boolean | number | readonly string[];
 
-/** The `trustProxy` option, checked and compiled. */
+/** The `proxyHeaders` option: which headers the trusted proxies write. */
+export type ProxyHeaders = 'x-forwarded' | 'forwarded';
+
+/** The `trustProxy` and `proxyHeaders` options, checked and compiled. */
 export interface ProxyTrust {
   /** False when nothing forwarded is ever believed (`false`, `0`, `[]`). */
   readonly enabled: boolean;
+  /** The headers read: `X-Forwarded-For / -Host / -Proto`, or `Forwarded`. */
+  readonly headers: ProxyHeaders;
   /**
    * How many hops of `chain` (the forwarded addresses, nearest proxy last) to
    * believe, given the socket's peer: the client is `chain[length - hops]`,
@@ -59,17 +69,21 @@ const SCHEME = /^[a-z][a-z0-9+.-]*$/;
 const EXPECTED = "true, false, a number of hops, or a list of trusted proxy addresses such as ['loopback', '10.0.0.0/8']";
 
 /**
- * Validates and compiles the `trustProxy` option; a bad value throws
- * `ERR_INVALID_OPTION` naming what was wrong.
+ * Validates and compiles the `trustProxy` and `proxyHeaders` options; a bad
+ * value throws `ERR_INVALID_OPTION` naming what was wrong.
  *
  * @example
  * checkTrustProxy(['127.0.0.1', '10.0.0.0/8', '::1']).hops('10.0.0.5', ['203.0.113.9']); // 1
  * checkTrustProxy(['loopback']).hops('198.51.100.7', ['203.0.113.9']);                 // 0: peer untrusted
+ * checkTrustProxy(1, 'forwarded').headers;                                              // 'forwarded'
  */
-export function checkTrustProxy(value: unknown): ProxyTrust {
-  if (typeof value === 'boolean') return fixedHops(value ? Infinity : 0);
-  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return fixedHops(value);
-  if (Array.isArray(value)) return trustedAddresses((value as unknown[]).flatMap(rangesOf));
+export function checkTrustProxy(value: unknown, headers: unknown = 'x-forwarded'): ProxyTrust {
+  if (headers !== 'x-forwarded' && headers !== 'forwarded') {
+    throw new SignwireError('ERR_INVALID_OPTION', `proxyHeaders must be 'x-forwarded' or 'forwarded', got ${describe(headers)}`);
+  }
+  if (typeof value === 'boolean') return fixedHops(value ? Infinity : 0, headers);
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return fixedHops(value, headers);
+  if (Array.isArray(value)) return trustedAddresses((value as unknown[]).flatMap(rangesOf), headers);
   throw new SignwireError('ERR_INVALID_OPTION', `trustProxy must be ${EXPECTED}, got ${describe(value)}`);
 }
 
@@ -82,9 +96,9 @@ export function checkTrustProxy(value: unknown): ProxyTrust {
  * readForwarded((name) => headers.get(name) ?? undefined, trust, '127.0.0.1').for; // the client
  */
 export function readForwarded(header: (name: string) => string | undefined, trust: ProxyTrust, peer: string | undefined): Forwarded {
-  const forwarded = header('forwarded');
-  if (forwarded !== undefined) {
-    const elements = forwarded.split(',').map(parseForwardedElement);
+  if (trust.headers === 'forwarded') {
+    const forwarded = header('forwarded');
+    const elements = forwarded === undefined ? [] : forwarded.split(',').map(parseForwardedElement);
     const chain = elements.map((element) => addressOf(element.get('for')));
     const chosen = pickHop(elements, trust.hops(peer, chain));
     return { for: addressOf(chosen?.get('for')), host: hostOf(chosen?.get('host')), proto: schemeOf(chosen?.get('proto')) };
@@ -98,19 +112,19 @@ export function readForwarded(header: (name: string) => string | undefined, trus
   };
 }
 
-function fixedHops(hops: number): ProxyTrust {
-  return { enabled: hops > 0, hops: () => hops };
+function fixedHops(hops: number, headers: ProxyHeaders): ProxyTrust {
+  return { enabled: hops > 0, headers, hops: () => hops };
 }
 
 /** Trust by address: the peer must be trusted, then the chain is walked from the right. */
-function trustedAddresses(ranges: readonly IpRange[]): ProxyTrust {
+function trustedAddresses(ranges: readonly IpRange[], headers: ProxyHeaders): ProxyTrust {
   const trusted = (address: string | undefined): boolean => address !== undefined && inAnyRange(address, ranges);
   const hops = (peer: string | undefined, chain: ReadonlyArray<string | undefined>): number => {
     if (!trusted(peer)) return 0;
     for (let i = chain.length - 1, hop = 1; i > 0; i--, hop++) if (!trusted(chain[i])) return hop;
     return Math.max(1, chain.length);
   };
-  return { enabled: ranges.length > 0, hops };
+  return { enabled: ranges.length > 0, headers, hops };
 }
 
 /** One `trustProxy` list entry as ranges: a name, an address or a CIDR range. */

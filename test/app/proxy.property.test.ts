@@ -15,7 +15,7 @@ import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { inAnyRange, parseIp, parseRange } from '../../src/app/ip-match.ts';
 import { checkTrustProxy, readForwarded } from '../../src/app/proxy.ts';
-import type { TrustProxy } from '../../src/index.ts';
+import type { ProxyHeaders, TrustProxy } from '../../src/index.ts';
 import { quietApp } from '../helpers/app.ts';
 
 const TRUSTS: readonly TrustProxy[] = [false, true, 0, 1, 2, ['loopback'], ['10.0.0.0/8', '127.0.0.1'], ['::1']];
@@ -48,11 +48,14 @@ const headersArb = fc.record(
   { requiredKeys: [] },
 );
 
-const app = new Map(TRUSTS.map((trustProxy) => {
-  const one = quietApp({ trustProxy });
+/** One app per trustProxy value, for each kind of proxy headers. */
+const apps = (proxyHeaders: ProxyHeaders) => new Map(TRUSTS.map((trustProxy) => {
+  const one = quietApp({ trustProxy, proxyHeaders });
   one.get('/who', (c) => c.json({ ip: c.req.ip ?? null, host: c.req.host, protocol: c.req.protocol, url: c.req.url }));
   return [trustProxy, one] as const;
 }));
+const app = apps('x-forwarded');
+const appByForwarded = apps('forwarded');
 
 interface Who {
   readonly ip: string | null;
@@ -64,14 +67,14 @@ interface Who {
 describe('forwarded fields', () => {
   test('any Forwarded / X-Forwarded-* fields leave ip an address, host Host-shaped and protocol http or https', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...TRUSTS), fc.constantFrom(...PEERS), headersArb, async (trust, peer, h) => {
+      fc.asyncProperty(fc.constantFrom(...TRUSTS), fc.constantFrom(...PEERS), headersArb, fc.boolean(), async (trust, peer, h, byForwarded) => {
         const headers: Record<string, string> = {};
         if (h.forwarded !== undefined) headers['Forwarded'] = h.forwarded.trim();
         if (h.xff !== undefined) headers['X-Forwarded-For'] = h.xff.trim();
         if (h.xfh !== undefined) headers['X-Forwarded-Host'] = h.xfh.trim();
         if (h.xfp !== undefined) headers['X-Forwarded-Proto'] = h.xfp.trim();
-        const res = await app.get(trust)!.request('/who', { headers, remoteAddress: peer });
-        const label = JSON.stringify({ trust, peer, headers });
+        const res = await (byForwarded ? appByForwarded : app).get(trust)!.request('/who', { headers, remoteAddress: peer });
+        const label = JSON.stringify({ trust, peer, headers, byForwarded });
         assert.equal(res.status, 200, label);
         const who = await res.json<Who>();
         assert.ok(who.ip !== null && isIP(who.ip) !== 0, `ip ${JSON.stringify(who.ip)} for ${label}`);
@@ -91,7 +94,7 @@ describe('forwarded fields', () => {
         const headers = useForwarded
           ? { Forwarded: chain.map((a) => `for=${isIP(a) === 6 ? `"[${a}]"` : a}`).join(', ') }
           : { 'X-Forwarded-For': chain.join(', ') };
-        const res = await app.get(trust)!.request('/who', { headers, remoteAddress: '127.0.0.1' });
+        const res = await (useForwarded ? appByForwarded : app).get(trust)!.request('/who', { headers, remoteAddress: '127.0.0.1' });
         const who = await res.json<Who>();
         const hops = typeof trust === 'number' ? trust : Infinity;
         assert.equal(who.ip, chain[Math.max(0, chain.length - hops)], JSON.stringify(headers));
@@ -103,7 +106,8 @@ describe('forwarded fields', () => {
 
 describe('malformed forwarded values, minimal cases', () => {
   async function who(trust: TrustProxy, headers: Record<string, string>): Promise<Who> {
-    return (await app.get(trust)!.request('/who', { headers, remoteAddress: '127.0.0.1' })).json<Who>();
+    const apps = headers['Forwarded'] === undefined ? app : appByForwarded;
+    return (await apps.get(trust)!.request('/who', { headers, remoteAddress: '127.0.0.1' })).json<Who>();
   }
 
   test('X-Forwarded-Host "a#b" from a trusted proxy is not a host: the Host field is used', async () => {
@@ -128,8 +132,9 @@ describe('malformed forwarded values, minimal cases', () => {
     for (const proto of ['https:', 'h ttp', '"https"', '1http']) {
       assert.equal(readForwarded((name) => ({ 'x-forwarded-proto': proto } as Record<string, string>)[name], trust, '127.0.0.1').proto, undefined, proto);
     }
+    const byForwarded = checkTrustProxy(true, 'forwarded');
     for (const forwarded of ['proto=https:', 'proto="h ttp"', 'proto=', 'proto="\\"https\\""']) {
-      assert.equal(readForwarded((name) => ({ forwarded } as Record<string, string>)[name], trust, '127.0.0.1').proto, undefined, forwarded);
+      assert.equal(readForwarded((name) => ({ forwarded } as Record<string, string>)[name], byForwarded, '127.0.0.1').proto, undefined, forwarded);
     }
   });
 });

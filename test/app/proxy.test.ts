@@ -11,7 +11,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { signRequest } from '../../src/client/index.ts';
-import { App, verifySignature, type AppOptions, type Context, type InProcessInit } from '../../src/index.ts';
+import { App, SignwireError, verifySignature, type AppOptions, type Context, type InProcessInit } from '../../src/index.ts';
 import { checkTrustProxy, readForwarded, type ProxyTrust } from '../../src/app/proxy.ts';
 import { codeOf, listen, recordingLogger } from '../helpers/app.ts';
 import { requestFrom } from '../helpers/request-from.ts';
@@ -123,15 +123,33 @@ describe('readForwarded: client, host and scheme from the same hop', () => {
     assert.deepEqual(read(trust, '10.0.0.1', headers), { for: '203.0.113.9', host: 'api.example:8443', proto: 'https' });
   });
 
-  test('Forwarded → the element that names the client, with its host and proto', () => {
+  test('Forwarded (proxyHeaders: forwarded) → the element that names the client, with its host and proto', () => {
     const forwarded = 'for=198.51.100.1;host=evil.example, for=203.0.113.9;host=api.example;proto=https, for=10.0.0.2;host=edge;proto=http';
-    assert.deepEqual(read(trust, '10.0.0.1', { forwarded }), { for: '203.0.113.9', host: 'api.example', proto: 'https' });
+    assert.deepEqual(read(checkTrustProxy(['10.0.0.0/8'], 'forwarded'), '10.0.0.1', { forwarded }), { for: '203.0.113.9', host: 'api.example', proto: 'https' });
   });
 
   test('Forwarded with bracketed IPv6 nodes and ports → the bare address, matched against IPv6 ranges', () => {
-    const v6 = checkTrustProxy(['2001:db8:1::/48']);
+    const v6 = checkTrustProxy(['2001:db8:1::/48'], 'forwarded');
     const forwarded = 'for="[2001:db8::9]:4711";proto=https, for="[2001:db8:1::7]:80"';
     assert.deepEqual(read(v6, '2001:db8:1::5', { forwarded }), { for: '2001:db8::9', host: undefined, proto: 'https' });
+  });
+
+  test('only the headers the proxies write are read: the other kind is the client\'s own, passed on', () => {
+    const spoof = { forwarded: 'for=6.6.6.6;host=evil.example;proto=https' };
+    const sent = { 'x-forwarded-for': '203.0.113.9', 'x-forwarded-host': 'api.example', 'x-forwarded-proto': 'http' };
+    assert.deepEqual(read(trust, '10.0.0.1', { ...spoof, ...sent }), { for: '203.0.113.9', host: 'api.example', proto: 'http' });
+    assert.deepEqual(read(trust, '10.0.0.1', spoof), { for: undefined, host: undefined, proto: undefined });
+    const byForwarded = checkTrustProxy(['10.0.0.0/8'], 'forwarded');
+    const forwarded = 'for=203.0.113.9;host=api.example;proto=http';
+    const spoofed = { 'x-forwarded-for': '6.6.6.6', 'x-forwarded-host': 'evil.example', 'x-forwarded-proto': 'https' };
+    assert.deepEqual(read(byForwarded, '10.0.0.1', { forwarded, ...spoofed }), { for: '203.0.113.9', host: 'api.example', proto: 'http' });
+    assert.deepEqual(read(byForwarded, '10.0.0.1', spoofed), { for: undefined, host: undefined, proto: undefined });
+  });
+
+  test('proxyHeaders other than x-forwarded or forwarded → ERR_INVALID_OPTION', () => {
+    for (const bad of ['X-Forwarded', 'both', '', 1, null]) {
+      assert.throws(() => checkTrustProxy(true, bad), (e: unknown) => e instanceof SignwireError && e.code === 'ERR_INVALID_OPTION', String(bad));
+    }
   });
 
   test('an X-Forwarded-For entry with a port → the address without it', () => {

@@ -355,8 +355,8 @@ describe('client address, host and scheme', () => {
     });
   });
 
-  test('with trustProxy: true, Forwarded: for="[2001:db8::1]:4711";proto=https;host=a.example sets ip, scheme and host', async () => {
-    const app = probe('/p', who, { trustProxy: true });
+  test('with trustProxy: true and proxyHeaders: forwarded, Forwarded: for="[2001:db8::1]:4711";proto=https;host=a.example sets ip, scheme and host', async () => {
+    const app = probe('/p', who, { trustProxy: true, proxyHeaders: 'forwarded' });
     const headers = { host: 'internal', forwarded: 'for="[2001:db8::1]:4711";proto=https;host=a.example' };
     assert.deepEqual(await ask(app, '/p', { remoteAddress: '10.0.0.1', headers }), {
       ip: '2001:db8::1',
@@ -366,14 +366,16 @@ describe('client address, host and scheme', () => {
     });
   });
 
-  test('Forwarded takes precedence over X-Forwarded-*', async () => {
-    const app = probe('/p', who, { trustProxy: true });
+  test('only the headers proxyHeaders names are read: Forwarded is ignored by default, X-Forwarded-* with forwarded', async () => {
     const headers = { host: 'internal', forwarded: 'for=192.0.2.60;proto=http;host=b.example', ...forwarding };
-    assert.deepEqual(await ask(app, '/p', { headers }), { ip: '192.0.2.60', host: 'b.example', protocol: 'http', url: 'http://b.example/p' });
+    const byDefault = probe('/p', who, { trustProxy: true });
+    assert.deepEqual(await ask(byDefault, '/p', { headers }), { ip: '203.0.113.1', host: 'public.example', protocol: 'https', url: 'https://public.example/p' });
+    const byForwarded = probe('/p', who, { trustProxy: true, proxyHeaders: 'forwarded' });
+    assert.deepEqual(await ask(byForwarded, '/p', { headers }), { ip: '192.0.2.60', host: 'b.example', protocol: 'http', url: 'http://b.example/p' });
   });
 
   test('a Forwarded IPv4 address loses its port', async () => {
-    const app = probe('/p', (c) => c.req.ip, { trustProxy: true });
+    const app = probe('/p', (c) => c.req.ip, { trustProxy: true, proxyHeaders: 'forwarded' });
     assert.equal(await ask(app, '/p', { headers: { forwarded: 'for="192.0.2.60:8080"' } }), '192.0.2.60');
   });
 
@@ -387,7 +389,8 @@ describe('client address, host and scheme', () => {
     const app = probe('/p', (c) => c.req.ip, { trustProxy: 2 });
     assert.equal(await ask(app, '/p', { headers: { 'x-forwarded-for': 'spoofed, 203.0.113.9, 10.0.0.2' } }), '203.0.113.9');
     const forwarded = 'for=spoofed, for="[2001:db8::9]";proto=https, for=10.0.0.2';
-    assert.equal(await ask(app, '/p', { headers: { forwarded } }), '2001:db8::9');
+    const byForwarded = probe('/p', (c) => c.req.ip, { trustProxy: 2, proxyHeaders: 'forwarded' });
+    assert.equal(await ask(byForwarded, '/p', { headers: { forwarded } }), '2001:db8::9');
   });
 
   test('with trustProxy: 0, nothing forwarded is trusted', async () => {

@@ -9,7 +9,9 @@
  *   untrusted, the rewritten `Host` fails them (ERR_SIG_INVALID).
  * - The client address: a client on 127.0.0.2 that sends its own
  *   `X-Forwarded-For` gets 127.0.0.2 as `c.req.ip`, through nginx (which
- *   appends to the spoofed value) and directly.
+ *   appends to the spoofed value) and directly; one that sends its own
+ *   `Forwarded` (which nginx passes on untouched) changes neither its address
+ *   nor the authority its signature is checked against.
  * - Keep-alive from nginx to signwire under load, with idle pauses below,
  *   around and above nginx's upstream `keepalive_timeout` (set below
  *   signwire's keep-alive idle timeout, as the docs require): no 502, and
@@ -135,6 +137,24 @@ describe('the client address', () => {
       assert.equal(body.authority, `127.0.0.1:${front.nginx.port}`, 'X-Forwarded-Host is set by nginx, not taken from the client');
     });
   }
+
+  test('through nginx, a client\'s own Forwarded header (passed on untouched) sets neither ip nor host nor scheme', async (t) => {
+    const front = await behindNginx(t, signedApp(['127.0.0.1']));
+    if (front === undefined) return;
+    const forwarded = { forwarded: 'for=198.51.100.66;host=evil.example;proto=https' };
+    const res = await requestFrom(`http://127.0.0.1:${front.nginx.port}/who`, { localAddress: '127.0.0.2', headers: forwarded });
+    const body = JSON.parse(res.body) as ReturnType<typeof seen>;
+    assert.equal(res.status, 200);
+    assert.deepEqual([body.ip, body.authority, body.protocol], ['127.0.0.2', `127.0.0.1:${front.nginx.port}`, 'http']);
+    const order = JSON.stringify({ sku: 'tea', qty: 2 });
+    const headers = { 'content-type': 'application/json' };
+    const request = { method: 'POST', url: 'https://evil.example/orders', headers, body: order };
+    const added = await signRequest(request, { keyId: 'partner', key: SECRET, alg: 'hmac-sha256' });
+    const signed = await fetch(`http://127.0.0.1:${front.nginx.port}/orders`, {
+      method: 'POST', headers: { ...headers, ...added, ...forwarded }, body: order, signal: AbortSignal.timeout(TIMEOUT_MS),
+    });
+    assert.equal(signed.status, 401, 'a request signed for another authority does not verify by naming it in Forwarded');
+  });
 
   test('directly to signwire, a spoofed X-Forwarded-For from an untrusted peer (127.0.0.2) → ignored', async (t) => {
     const server = await listen(t, signedApp(['127.0.0.1']));
