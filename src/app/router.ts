@@ -158,6 +158,7 @@ function staticChild<T>(node: Node<T>, segment: string): Node<T> {
 
 function paramChild<T>(node: Node<T>, name: string, pattern: string): Node<T> {
   if (!/^[A-Za-z_$][\w$]*$/.test(name)) throw badPattern(pattern, `invalid param name "${name}"`);
+  if (name === '__proto__') throw badPattern(pattern, 'a param cannot be named "__proto__" (params are the properties of a plain object)');
   if (node.param === undefined) node.param = { name, node: newNode() };
   else if (node.param.name !== name) throw badPattern(pattern, `param ":${name}" conflicts with ":${node.param.name}" at the same place`);
   return node.param.node;

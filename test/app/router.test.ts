@@ -203,11 +203,12 @@ function runRouterSuite(name: string, create: RouterFactory, any: string): void 
       assertInvalidOption(() => router.add('GET', '/users/', 'again'));
     });
 
-    test('a pattern without a leading slash or with an invalid param name is refused', () => {
+    test('a pattern without a leading slash or with an invalid param name ("__proto__" too) is refused', () => {
       assertInvalidOption(() => create().add('GET', 'users', 'x'));
       assertInvalidOption(() => create().add('GET', '/users/:', 'x'));
       assertInvalidOption(() => create().add('GET', '/users/:1st', 'x'));
       assertInvalidOption(() => create().add('GET', '/users/:a-b', 'x'));
+      assertInvalidOption(() => create().add('GET', '/users/:__proto__', 'x'));
     });
   });
 
