@@ -5,6 +5,7 @@
  */
 import { resolveIntegerOptions } from '../options.ts';
 import { HttpError } from './http-error.ts';
+import { mediaTypeParameter } from './media-type.ts';
 import { parseMultipart } from './multipart.ts';
 import { parsePairs } from './query.ts';
 
@@ -44,9 +45,9 @@ export async function parseForm(req: FormSource, limits: FormLimits): Promise<Fo
     return urlencodedForm((await req.body()).toString('utf8'), limits);
   }
   if (mediaType === 'multipart/form-data') {
-    const boundary = /;\s*boundary\s*=\s*(?:"([^"]{1,70})"|([^\s;"]{1,70}))(?=\s*(?:;|$))/i.exec(contentType);
-    if (boundary === null) throw new HttpError(400, 'multipart/form-data without a boundary', { code: 'ERR_BODY_FORM' });
-    return parseMultipart(await req.body(), boundary[1] ?? boundary[2]!, limits);
+    const boundary = mediaTypeParameter(contentType, 'boundary');
+    if (boundary === undefined || boundary === '') throw new HttpError(400, 'multipart/form-data without a boundary', { code: 'ERR_BODY_FORM' });
+    return parseMultipart(await req.body(), boundary, limits);
   }
   throw new HttpError(415, 'the body is not a form', { code: 'ERR_UNSUPPORTED_MEDIA_TYPE' });
 }

@@ -9,6 +9,7 @@ import type { WireRequest } from '../wire/request.ts';
 import { parseCookies } from './cookies.ts';
 import { parseForm, type FormLimits } from './form.ts';
 import { HttpError } from './http-error.ts';
+import { mediaTypeParameter } from './media-type.ts';
 import { readForwarded, type Forwarded, type ProxyTrust } from './proxy.ts';
 import { firstPlainValue, parseQuery } from './query.ts';
 
@@ -170,9 +171,8 @@ function targetAuthority(target: string): string | undefined {
 
 /** The charset parameter of a Content-Type, lower-cased; "utf-8" when absent. */
 export function charsetOf(contentType: string | undefined): string {
-  if (contentType === undefined || !contentType.includes(';')) return 'utf-8'; // no parameters: skip the regex
-  const match = /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(contentType);
-  return match === null ? 'utf-8' : match[1]!.toLowerCase();
+  if (contentType === undefined || !contentType.includes(';')) return 'utf-8'; // no parameters
+  return mediaTypeParameter(contentType, 'charset')?.toLowerCase() ?? 'utf-8';
 }
 
 function parseJson<T>(text: string): T {
