@@ -37,6 +37,9 @@ export async function classicSigned(spec: RequestSpec, values: SchemeValues): Pr
   const { options, config } = classicArgs(values);
   const { keyId, secret } = await resolveSecret(values);
   const place = config.from[0]!;
+  if (place === 'headers' && !/^[\t\x20-\x7e\x80-\xff]*$/.test(keyId)) {
+    throw new UsageError(`--key-id ${JSON.stringify(keyId)} cannot be sent in the "${config.appKeyField}" header: it has a control character or a character beyond U+00FF`);
+  }
   const unsigned = withFields({ ...spec, added: {} }, place, signatureFields(config, keyId));
   const params = await paramsOf(unsigned, config);
   if (params.has(config.signField)) throw new UsageError(`the request already has a "${config.signField}" parameter`);

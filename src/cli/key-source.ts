@@ -39,6 +39,7 @@ export interface ResolvedKey {
 export async function resolveKey(options: KeyOptions): Promise<ResolvedKey> {
   const keyId = options['key-id'];
   if (keyId === undefined || keyId === '') throw new UsageError('--key-id ID is required');
+  if (!/^[\x20-\x7e]+$/.test(keyId)) throw new UsageError(`--key-id ${JSON.stringify(keyId)} must be printable ASCII: Signature-Input carries it as a string`);
   const alg = options.alg;
   if (alg !== undefined && !isClientAlgorithm(alg)) {
     throw new UsageError(`unknown --alg "${alg}"; use one of ${Object.keys(WEBCRYPTO_ALGORITHMS).join(', ')}`);
@@ -81,7 +82,7 @@ async function secretFromKeysFile(file: string, keyId: string): Promise<string |
   const keys = await loadKeys(file).catch((error: Error) => {
     throw new UsageError(error.message);
   });
-  const entry = keys[keyId];
+  const entry = Object.hasOwn(keys, keyId) ? keys[keyId] : undefined;
   if (entry === undefined) throw new UsageError(`key "${keyId}" is not in ${file} (it has: ${Object.keys(keys).join(', ') || 'no keys'})`);
   if (entry.alg !== 'hmac-sha256') {
     throw new UsageError(`key "${keyId}" in ${file} is ${entry.alg}: a keys file holds only its public key; sign with --private-key FILE`);

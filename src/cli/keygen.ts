@@ -17,7 +17,7 @@
  * # → config/signwire.keys.json (public key) and config/partner-a.private.pem
  */
 import { generateKeyPairSync, randomBytes, type KeyPairKeyObjectResult } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseKeys } from '../sign/keys/load-keys.ts';
@@ -75,7 +75,7 @@ export async function keygen(args: string[]): Promise<number> {
   const keysFile = existing ?? { keys: {} };
   const privateFile = alg === 'hmac-sha256' ? undefined : join(dirname(out), `${id}.private.pem`);
   keysFile.keys[id] = privateFile === undefined ? { alg, secret: randomBytes(32).toString('base64url') } : await writeKeyPair(alg, privateFile);
-  await writeFile(out, `${JSON.stringify(keysFile, null, 2)}\n`, { mode: 0o600 });
+  await writeKeysFile(out, keysFile, privateFile);
   report({ id, alg, out, privateFile, created: existing === undefined });
   return 0;
 }
@@ -95,6 +95,16 @@ async function readKeysFile(file: string): Promise<KeysFile | undefined> {
     return content;
   } catch (error) {
     throw new UsageError(`${file} is not a valid keys file (${(error as Error).message}); choose another --out`);
+  }
+}
+
+/** Writes the keys file; when it cannot be written, the private key just written goes too (it would match no entry). */
+async function writeKeysFile(out: string, keysFile: KeysFile, privateFile: string | undefined): Promise<void> {
+  try {
+    await writeFile(out, `${JSON.stringify(keysFile, null, 2)}\n`, { mode: 0o600 });
+  } catch (error) {
+    if (privateFile !== undefined) await rm(privateFile, { force: true });
+    throw new UsageError(`cannot write ${out}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }
 }
 

@@ -4,8 +4,9 @@
  * (`RequestParser`), so `signwire verify` sees what the server would.
  *
  * Hand-written files are tolerated: the head may end its lines with LF
- * only (they become CRLF; the body is left byte for byte), and whitespace
- * after the body (an editor's final newline) is ignored.
+ * only (they become CRLF; the body is left byte for byte), empty lines
+ * before it are ignored (RFC 9112 §2.2), and so is whitespace after the
+ * body (an editor's final newline).
  */
 import { splitTarget } from '../app/request.ts';
 import type { SignedRequest } from '../sign/scheme.ts';
@@ -33,8 +34,8 @@ export function parseRawRequest(bytes: Buffer, scheme: 'http' | 'https'): Signed
     if (event === HEAD) head = parser.head;
     if (event === BODY) chunks.push(Buffer.from(parser.chunk));
   }
-  if (parser.buffered > 0 && !/^\s*$/.test(bytes.subarray(bytes.length - parser.buffered).toString('latin1'))) {
-    throw new UsageError(`${parser.buffered} bytes follow the request (is Content-Length right?)`);
+  if (parser.buffered > 0 && !/^[ \t\r\n]*$/.test(bytes.subarray(bytes.length - parser.buffered).toString('latin1'))) {
+    throw new UsageError(`${parser.buffered} byte${parser.buffered === 1 ? '' : 's'} follow${parser.buffered === 1 ? 's' : ''} the request (is Content-Length right?)`);
   }
   return signedRequest(head!, Buffer.concat(chunks), scheme);
 }
@@ -48,14 +49,27 @@ function next(parser: RequestParser): number {
   }
 }
 
-/** The bytes with every line of the head ending in CRLF and the head closed by a blank line. */
+/** The bytes with every line of the head ending in CRLF and the head closed by a blank line (empty lines before it dropped). */
 function withCrlfHead(bytes: Buffer): Buffer {
   const text = bytes.toString('latin1');
-  const blank = /\r?\n\r?\n/.exec(text);
-  const headEnd = blank === null ? text.replace(/[\r\n]+$/, '').length : blank.index;
-  const head = text.slice(0, headEnd).replace(/\r?\n/g, '\r\n');
+  const start = /^(?:\r?\n)*/.exec(text)![0].length;
+  const blankLine = /\r?\n\r?\n/g;
+  blankLine.lastIndex = start;
+  const blank = blankLine.exec(text);
+  const headEnd = blank === null ? withoutLineBreaksAtEnd(text).length : blank.index;
+  const head = text.slice(start, headEnd).replace(/\r?\n/g, '\r\n');
   const body = blank === null ? Buffer.alloc(0) : bytes.subarray(blank.index + blank[0].length);
   return Buffer.concat([Buffer.from(`${head}\r\n\r\n`, 'latin1'), body]);
+}
+
+/*
+ * The text without its final line breaks (CRLF or LF; a bare CR stays, for the parser to refuse).
+ * A loop, not /(\r?\n)+$/: such a regex takes quadratic time on a long run of line breaks that does not end the text.
+ */
+function withoutLineBreaksAtEnd(text: string): string {
+  let end = text.length;
+  while (text[end - 1] === '\n') end -= text[end - 2] === '\r' ? 2 : 1;
+  return text.slice(0, end);
 }
 
 function signedRequest(head: RequestHead, body: Buffer, scheme: 'http' | 'https'): SignedRequest {

@@ -52,6 +52,9 @@ export const REQUEST_ARGS_HELP = `  -X METHOD            the method (default: PO
                        rsa-pss-sha512, rsa-v1_5-sha256 (default: from the key)
 ${schemeHelp(true)}`;
 
+/** RFC 9110 §5.6.2: token = 1*tchar (a method, a header name). */
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
 export interface RequestValues extends KeyOptions {
   readonly request?: string | undefined;
   readonly data?: string | undefined;
@@ -82,8 +85,10 @@ export async function requestSpec(values: RequestValues, positionals: readonly s
   const headers = (values.header ?? []).map(headerLine);
   const dataFile = values.data?.startsWith('@') === true ? values.data.slice(1) : undefined;
   const body = values.data === undefined ? undefined : dataFile !== undefined ? await readInput(dataFile) : new TextEncoder().encode(values.data);
-  const method = (values.request ?? (body === undefined ? 'GET' : 'POST')).toUpperCase();
-  if (!/^[!#$%&'*+.^_`|~0-9A-Z-]+$/.test(method)) throw new UsageError(`-X ${values.request ?? ''} is not a method`);
+  const given = values.request ?? (body === undefined ? 'GET' : 'POST');
+  // Checked before upper-casing: "ſ".toUpperCase() is "S".
+  if (!TOKEN.test(given)) throw new UsageError(`-X ${JSON.stringify(given)} is not a method`);
+  const method = given.toUpperCase();
   const hasType = headers.some(([name]) => name.toLowerCase() === 'content-type');
   const addedContentType = body === undefined || hasType ? undefined : defaultContentType(body);
   return {
@@ -109,12 +114,19 @@ function targetUrl(positionals: readonly string[]): URL {
   return url;
 }
 
+/*
+ * RFC 9110 §5.1, §5.5:
+ *   field-name  = token
+ *   field-value = *field-content   (HTAB, SP, VCHAR and obs-text: no other control character)
+ */
 function headerLine(line: string): [string, string] {
   const colon = line.indexOf(':');
   const name = colon === -1 ? '' : line.slice(0, colon);
-  if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) throw new UsageError(`-H "${line}" is not a header: use -H 'Name: value'`);
+  if (!TOKEN.test(name)) throw new UsageError(`-H ${JSON.stringify(line)} is not a header: use -H 'Name: value'`);
   const value = line.slice(colon + 1).trim();
-  if (/[\r\n\0]/.test(value)) throw new UsageError(`-H "${name}" has a line break in its value`);
+  if (/[\r\n]/.test(value)) throw new UsageError(`-H "${name}" has a line break in its value`);
+  if (/[\0-\x08\x0a-\x1f\x7f]/.test(value)) throw new UsageError(`-H "${name}" has a control character in its value`);
+  if (/[^\0-\xff]/.test(value)) throw new UsageError(`-H "${name}" has a character beyond U+00FF in its value: header values are bytes; percent-encode it`);
   return [name, value];
 }
 

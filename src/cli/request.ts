@@ -49,10 +49,12 @@ export async function request(args: string[]): Promise<number> {
   if (signed.body !== undefined && (signed.method === 'GET' || signed.method === 'HEAD')) {
     throw new UsageError(`the signature goes into the body, which fetch cannot send with ${signed.method}; use -X POST or --from query`);
   }
+  const sent = fetchRequest(signed);
   let response: Response;
   try {
-    response = await send(signed);
+    response = await fetch(sent);
   } catch (error) {
+    if (refusedByFetch(error)) throw new UsageError(`fetch cannot send this request: ${networkReason(error)}`);
     console.error(`signwire request: cannot reach ${spec.url.host}: ${networkReason(error)}`);
     return 1;
   }
@@ -61,9 +63,23 @@ export async function request(args: string[]): Promise<number> {
   return response.ok ? 0 : 1;
 }
 
-function send(signed: SignedSpec): Promise<Response> {
+/**
+ * The request as fetch sends it; throws `UsageError` for what fetch will not
+ * send at all (CONNECT, TRACE, a URL with credentials, a header that is not a ByteString).
+ */
+function fetchRequest(signed: SignedSpec): Request {
   const headers = [...signed.headers, ...Object.entries(signed.added)].map(([name, value]): [string, string] => [name, value]);
-  return fetch(signed.url, { method: signed.method, headers, ...(signed.body !== undefined && { body: signed.body }) });
+  try {
+    return new Request(signed.url, { method: signed.method, headers, ...(signed.body !== undefined && { body: signed.body }) });
+  } catch (error) {
+    throw new UsageError(`fetch cannot send this request: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/* Headers fetch's connection refuses before anything is sent (Connection: upgrade, Transfer-Encoding, Expect…). */
+function refusedByFetch(error: unknown): boolean {
+  const code = (error as { cause?: { code?: unknown } }).cause?.code;
+  return code === 'UND_ERR_INVALID_ARG' || code === 'UND_ERR_NOT_SUPPORTED';
 }
 
 /** The status line and headers, as curl -i shows them (fetch speaks HTTP/1.1 here). */

@@ -8,10 +8,12 @@ import type { App } from '../app/app.ts';
 import { consoleLogger } from '../app/logger.ts';
 import { loadAppModule } from '../cluster/app-module.ts';
 import { createDemoApp } from '../demo/app.ts';
-import { DEMO_KEYS_FILE, ensureDemoKeys } from '../demo/demo-keys.ts';
+import { DEMO_KEYS_FILE, ensureDemoKeys, type DemoKeys } from '../demo/demo-keys.ts';
+import { SignwireError } from '../errors.ts';
 import { loadKeys } from '../sign/keys/load-keys.ts';
 import { RedisNonceStore } from '../sign/replay/redis.ts';
 import type { ServeOptions } from './serve-args.ts';
+import { UsageError } from './usage-error.ts';
 
 /** An App and what to close once its server has stopped. */
 export interface ServedApp {
@@ -46,7 +48,7 @@ export async function buildServedApp(options: ServeOptions): Promise<ServedApp> 
  */
 export async function bannerLines(options: ServeOptions): Promise<string[]> {
   if (options.module !== undefined) return [];
-  const demoKeys = await ensureDemoKeys(options.keys ?? DEMO_KEYS_FILE);
+  const demoKeys = await ensureKeysOf(options);
   return [
     `${demoKeys.created ? 'Created' : 'Using'} the demo key "${demoKeys.keyId}" in ${demoKeys.path}`,
     `Playground: {base}/`,
@@ -56,10 +58,17 @@ export async function bannerLines(options: ServeOptions): Promise<string[]> {
 }
 
 async function demoApp(options: ServeOptions, nonces: RedisNonceStore | undefined): Promise<App> {
-  const demoKeys = await ensureDemoKeys(options.keys ?? DEMO_KEYS_FILE);
+  const demoKeys = await ensureKeysOf(options);
   const logger = consoleLogger({ access: !options.quiet });
   const playground = { keyId: demoKeys.keyId, secret: demoKeys.secret };
   return createDemoApp({ keys: await loadKeys(demoKeys.path), logger, playground, ...(nonces !== undefined && { nonces }) });
+}
+
+/** The demo's key, from `--keys FILE` or the default file; a file that is not the demo's is a usage error. */
+async function ensureKeysOf(options: ServeOptions): Promise<DemoKeys> {
+  return ensureDemoKeys(options.keys ?? DEMO_KEYS_FILE).catch((error: unknown) => {
+    throw error instanceof SignwireError && error.code === 'ERR_INVALID_OPTION' ? new UsageError(error.message) : error;
+  });
 }
 
 async function moduleApp(module: string, nonces: RedisNonceStore | undefined): Promise<App> {

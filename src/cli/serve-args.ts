@@ -15,7 +15,8 @@ export const SERVE_HELP = `usage: signwire serve [MODULE] [--port 8000] [--host 
   --host ADDR  address to bind (default 127.0.0.1)
   --workers N  serve from N worker processes (node:cluster), restarted if they crash;
                "auto" = one per core. Without it, one process
-  --keys FILE  the demo's keys file (default ${DEMO_KEYS_FILE}, created on first run)
+  --keys FILE  the demo's keys file (default ${DEMO_KEYS_FILE}, created on first run;
+               a FILE that exists must hold the demo's key "demo")
   --redis URL  keep nonces in Redis (shared by workers and hosts) instead of memory;
                used by the demo and by a MODULE that exports a function
   --quiet      no access log

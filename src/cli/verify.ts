@@ -102,9 +102,10 @@ function words(field: string): string {
   return field.replace(/[A-Z]/g, (letter) => ` ${letter.toLowerCase()}`);
 }
 
+/** Decimal seconds only (no "0x10", "1e308" or " 5"), and few enough that the nonce lifetime, twice the window, stays finite. */
 function windowSeconds(text: string | undefined): number {
   if (text === undefined) return 300;
-  const seconds = Number(text);
-  if (!Number.isFinite(seconds) || seconds <= 0) throw new UsageError(`--window must be a positive number of seconds, got "${text}"`);
+  const seconds = /^[0-9]{1,10}(\.[0-9]{1,10})?$/.test(text) ? Number(text) : NaN;
+  if (!(seconds > 0)) throw new UsageError(`--window must be a positive number of seconds (at most ten digits before the point), got ${JSON.stringify(text)}`);
   return seconds;
 }
