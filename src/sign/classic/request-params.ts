@@ -68,6 +68,8 @@ function jsonPairs(text: string): Pairs {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw malformed('the JSON body must be an object');
   const pairs: Array<[string, string]> = [];
   for (const [name, field] of Object.entries(value)) {
+    // JSON.parse reads a number beyond the double range (1e999) as Infinity, which no string-to-sign can carry.
+    if (typeof field === 'number' && !Number.isFinite(field)) throw malformed(`the JSON body's "${name}" is a number out of range`);
     const text = paramText(name, field as object | string | number | boolean | null);
     if (text !== undefined) pairs.push([name, text]);
   }

@@ -42,10 +42,11 @@ export function parseKeys(content: unknown): Record<string, KeyConfig> {
   if (typeof keys !== 'object' || keys === null || Array.isArray(keys)) {
     throw new SignwireError('ERR_INVALID_KEY', 'expected an object { "keys": { "<key id>": { "alg": … } } }');
   }
-  const out: Record<string, KeyConfig> = {};
-  for (const [keyId, entry] of Object.entries(keys)) {
-    if (keyId === '' || keyId.length > 256) throw new SignwireError('ERR_INVALID_KEY', `key id ${JSON.stringify(keyId)} must be 1-256 characters`);
-    out[keyId] = validateKey(keyId, entry);
-  }
-  return out;
+  // Built with fromEntries, so that a key id such as "__proto__" is a key like the others, not the object's prototype.
+  return Object.fromEntries(
+    Object.entries(keys).map(([keyId, entry]) => {
+      if (keyId === '' || keyId.length > 256) throw new SignwireError('ERR_INVALID_KEY', `key id ${JSON.stringify(keyId)} must be 1-256 characters`);
+      return [keyId, validateKey(keyId, entry)];
+    }),
+  );
 }

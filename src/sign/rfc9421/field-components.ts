@@ -22,6 +22,7 @@ import {
   serializeField,
   serializeList,
   serializeMember,
+  type Dictionary,
   type FieldType,
 } from '../structured-fields/index.ts';
 import type { ComponentParams } from './component-identifier.ts';
@@ -84,9 +85,21 @@ function fromCombined(value: string | undefined): string[] | undefined {
 /* §2.1.2: "serialized as an Item or Inner List (the two possible values of a Dictionary member)" */
 function dictionaryMember(name: string, value: string, key: string, type: FieldType | undefined): string {
   if (type !== undefined && type !== 'dictionary') throw unresolvable(`"${name}";key: the field is not a dictionary`);
-  const member = asStructured(name, () => parseDictionary(value)).get(key);
+  const member = parsedDictionary(name, value).get(key);
   if (member === undefined) throw unresolvable(`"${name}" has no member "${key}"`);
   return serializeMember(member);
+}
+
+/*
+ * The last field value parsed as a Dictionary. A signature may cover many `;key=` members of one long field,
+ * resolved one after another: parsing it once, not once per member, keeps such a request linear. One entry:
+ * it is a pure function of the text, whichever request asks.
+ */
+let lastDictionary: { readonly text: string; readonly members: Dictionary } | undefined;
+
+function parsedDictionary(name: string, value: string): Dictionary {
+  if (lastDictionary?.text !== value) lastDictionary = { text: value, members: asStructured(name, () => parseDictionary(value)) };
+  return lastDictionary.members;
 }
 
 /* §2.1.1: "the HTTP field value MUST be serialized using the rules specified in Section 4 of [STRUCTURED-FIELDS]" */

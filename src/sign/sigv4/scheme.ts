@@ -105,12 +105,20 @@ function checkSignature(canonical: string, claims: SigV4Claims, secret: string |
   }
 }
 
-/** What the server signed, as AWS shows it; a session token is masked, as it is a credential. */
+/**
+ * What the server signed, as AWS shows it; a session token is masked, as it is a credential: its header
+ * line whole (sent on several lines, or with inner spaces, it is not written there as `claims.sessionToken`),
+ * and wherever else it appears (a presigned URL's query).
+ */
 function debugInfo(canonical: string, toSign: string, claims: SigV4Claims): Record<string, string> {
   const token = claims.sessionToken;
-  const masked = token === undefined || token === '' ? canonical : canonical.split(uriEncode(token)).join('***').split(token).join('***');
+  if (token === undefined || token === '') return { canonicalRequest: canonical, stringToSign: toSign };
+  const masked = canonical.replace(TOKEN_LINE, '$1***').split(uriEncode(token)).join('***').split(token).join('***');
   return { canonicalRequest: masked, stringToSign: toSign };
 }
+
+/** The canonical header line of the session token (the query line cannot match: its ":" would be encoded). */
+const TOKEN_LINE = /^(x-amz-security-token:).*$/m;
 
 /** The `sessionToken` option's verdict, once the signature is known to be valid. */
 async function checkSessionToken(claims: SigV4Claims, config: SigV4Config): Promise<void> {
