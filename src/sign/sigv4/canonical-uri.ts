@@ -11,6 +11,11 @@
  *     encoded once (by the client), nothing removed: `//a/./b` stays.
  *
  * An empty path is `/`.
+ *
+ * A normalized signature covers the path with `..` resolved, but an app
+ * routes the path as sent: `/x/../orders` would reach `/x/:id/orders` under
+ * a signature made for `/orders`. The verifier refuses such paths
+ * (`hasDotSegment`) rather than letting the two differ.
  */
 import { uriEncode } from './uri-encode.ts';
 
@@ -40,4 +45,15 @@ function removeDotSegments(path: string): string {
   const lead = path.startsWith('/') ? '/' : '';
   const trail = segments.length > 0 && path.endsWith('/') ? '/' : '';
   return `${lead}${segments.join('/')}${trail}`;
+}
+
+/**
+ * Whether `path` has a `.` or `..` segment, which normalizing would remove.
+ *
+ * @example
+ * hasDotSegment('/x/../orders'); // true
+ * hasDotSegment('/a..b/orders'); // false
+ */
+export function hasDotSegment(path: string): boolean {
+  return path.split('/').some((segment) => segment === '.' || segment === '..');
 }

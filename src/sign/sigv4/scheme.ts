@@ -25,6 +25,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { SignatureError } from '../errors.ts';
 import type { Scheme, SignedRequest, VerifiedSignature, VerifyContext } from '../scheme.ts';
 import { canonicalRequest } from './canonical-request.ts';
+import { hasDotSegment } from './canonical-uri.ts';
 import { requestClaims, type SigV4Claims } from './claims.ts';
 import { resolveSigV4Options, type SigV4Config, type SigV4Options } from './options.ts';
 import { checkDeclaredHash, payloadHash } from './payload-hash.ts';
@@ -55,6 +56,9 @@ export function sigv4(options: SigV4Options): Scheme {
 async function verifySigV4(req: SignedRequest, ctx: VerifyContext, config: SigV4Config): Promise<VerifiedSignature> {
   const claims = requestClaims(req);
   checkPolicy(claims, config);
+  if (config.normalizePath && hasDotSegment(req.path)) {
+    throw new SignatureError('ERR_SIG_MALFORMED', 'the path has "." or ".." segments: a normalized signature would cover another path than the one served');
+  }
   const lines = signedFieldLines(req, claims.signedHeaders);
   const { accessKeyId } = claims.credential;
   const secret = await secretOf(ctx, accessKeyId);

@@ -66,6 +66,17 @@ describe('sigv4: refusals, by code', () => {
     });
   }
 
+  test('a path with "." or ".." segments → ERR_SIG_MALFORMED: the signature made for /orders does not reach /x/../orders', async () => {
+    const request = await signed();
+    for (const path of ['/x/../orders', '/./orders', '/orders/.']) {
+      const moved = Object.assign(Object.create(Object.getPrototypeOf(request) as object) as HttpRequest, request, { path });
+      assert.equal(await outcome(moved), 'ERR_SIG_MALFORMED', path);
+    }
+    assert.equal(await outcome(request), 'accepted');
+    const s3 = verifier({ normalizePath: false });
+    assert.equal(await outcome(await signed({ path: '/a/./b' }, smithySigner({ applyChecksum: false, uriEscapePath: false })), s3), 'accepted', 'S3 style signs the path as sent');
+  });
+
   test('a malformed X-Amz-Date → ERR_SIG_MALFORMED', async () => {
     assert.equal(await outcome(withHeader(await signed(), 'x-amz-date', '2026-11-18T12:00:00Z')), 'ERR_SIG_MALFORMED');
   });

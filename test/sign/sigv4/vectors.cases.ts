@@ -34,12 +34,23 @@ export const WIRE_REFUSED: Readonly<Record<string, { code: string; why: string }
   'get-vanilla-utf8-query': { code: 'ERR_HTTP_TARGET', why: 'raw UTF-8 bytes in the request-target (RFC 3986 §2: they must be percent-encoded)' },
 };
 
+/** A normalized signature covers the path with "." and ".." resolved, but the app would route the path as sent. */
+const DOT_SEGMENTS = { code: 'ERR_SIG_MALFORMED', why: 'a path with "." or ".." segments: the signature covers the resolved path, the app routes the one sent' };
+
 /** Signed requests our verification policy refuses, with the code, and why. */
 export const POLICY: Readonly<Record<string, { code: string; why: string }>> = {
   'post-sts-header-after/header': { code: 'ERR_SIG_COMPONENTS', why: 'X-Amz-Security-Token is sent but not signed; a sent token must be signed' },
   'post-sts-header-after/query': { code: 'ERR_SIG_INVALID', why: 'X-Amz-Security-Token was added to the query after signing; every query parameter is signed' },
   'get-space-unnormalized/header': { code: 'ERR_SIG_INVALID', why: 'S3 style signs the path as sent, and this client did not encode its space' },
   'get-space-unnormalized/query': { code: 'ERR_SIG_INVALID', why: 'S3 style signs the path as sent, and this client did not encode its space' },
+  'get-relative-normalized/header': DOT_SEGMENTS,
+  'get-relative-normalized/query': DOT_SEGMENTS,
+  'get-relative-relative-normalized/header': DOT_SEGMENTS,
+  'get-relative-relative-normalized/query': DOT_SEGMENTS,
+  'get-slash-dot-slash-normalized/header': DOT_SEGMENTS,
+  'get-slash-dot-slash-normalized/query': DOT_SEGMENTS,
+  'get-slash-pointless-dot-normalized/header': DOT_SEGMENTS,
+  'get-slash-pointless-dot-normalized/query': DOT_SEGMENTS,
 };
 
 /** The headers and query a signer adds, and what it signs, for one variant. */
