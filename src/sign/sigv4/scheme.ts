@@ -59,6 +59,9 @@ async function verifySigV4(req: SignedRequest, ctx: VerifyContext, config: SigV4
   if (config.normalizePath && hasDotSegment(req.path)) {
     throw new SignatureError('ERR_SIG_MALFORMED', 'the path has "." or ".." segments: a normalized signature would cover another path than the one served');
   }
+  if (req.search.includes('+')) {
+    throw new SignatureError('ERR_SIG_MALFORMED', 'a raw "+" in the query: SigV4 signs it as a plus, the app reads it as a space; send %2B or %20');
+  }
   const lines = signedFieldLines(req, claims.signedHeaders);
   const { accessKeyId } = claims.credential;
   const secret = await secretOf(ctx, accessKeyId);

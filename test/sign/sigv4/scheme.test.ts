@@ -77,6 +77,15 @@ describe('sigv4: refusals, by code', () => {
     assert.equal(await outcome(await signed({ path: '/a/./b' }, smithySigner({ applyChecksum: false, uriEscapePath: false })), s3), 'accepted', 'S3 style signs the path as sent');
   });
 
+  test('a raw "+" in the query → ERR_SIG_MALFORMED: signed as a plus, it would be read as a space', async () => {
+    const request = await signed({ query: { q: 'x+y' } });
+    const plain = asSignedRequest(request);
+    assert.match(plain.search, /%2B/, 'the SDK sends a plus encoded');
+    assert.equal(await outcomeOf(plain), 'accepted');
+    const raw = { ...plain, search: plain.search.replace('%2B', '+'), target: plain.target.replace('%2B', '+') };
+    assert.equal(await outcomeOf(raw), 'ERR_SIG_MALFORMED');
+  });
+
   test('a malformed X-Amz-Date → ERR_SIG_MALFORMED', async () => {
     assert.equal(await outcome(withHeader(await signed(), 'x-amz-date', '2026-11-18T12:00:00Z')), 'ERR_SIG_MALFORMED');
   });
