@@ -10,7 +10,7 @@
 import { parseArgs } from 'node:util';
 import { SignatureError } from '../sign/errors.ts';
 import type { VerifiedSignature } from '../sign/scheme.ts';
-import { createVerifier } from '../sign/verifier.ts';
+import { createVerifier, MAX_WINDOW_SECONDS } from '../sign/verifier.ts';
 import { parseRawRequest } from './raw-request.ts';
 import { schemeHelp, VERIFY_SCHEME_OPTIONS } from './scheme-options.ts';
 import { UsageError, readInput } from './usage-error.ts';
@@ -29,7 +29,7 @@ rfc9421) and exits 0, or prints the error code and message and exits 1.
   --secret S         instead of --keys: the shared secret of --key-id ID
                      (a webhook's secret; its key id defaults to the scheme's name)
   --https            the request came over TLS (default: http), for @scheme and @authority
-  --window SECONDS   accepted clock difference (default 300)
+  --window SECONDS   accepted clock difference (default 300, at most a year)
   --debug            on ERR_SIG_INVALID, print what the verifier computed: the signature
                      base, or SigV4's canonical request and string to sign
 ${schemeHelp(false)}`;
@@ -102,10 +102,12 @@ function words(field: string): string {
   return field.replace(/[A-Z]/g, (letter) => ` ${letter.toLowerCase()}`);
 }
 
-/** Decimal seconds only (no "0x10", "1e308" or " 5"), and few enough that the nonce lifetime, twice the window, stays finite. */
+/** Decimal seconds only (no "0x10", "1e308" or " 5"), up to a year, the widest window a verifier takes. */
 function windowSeconds(text: string | undefined): number {
   if (text === undefined) return 300;
   const seconds = /^[0-9]{1,10}(\.[0-9]{1,10})?$/.test(text) ? Number(text) : NaN;
-  if (!(seconds > 0)) throw new UsageError(`--window must be a positive number of seconds (at most ten digits before the point), got ${JSON.stringify(text)}`);
+  if (!(seconds > 0 && seconds <= MAX_WINDOW_SECONDS)) {
+    throw new UsageError(`--window must be a positive number of seconds up to ${MAX_WINDOW_SECONDS} (a year), got ${JSON.stringify(text)}`);
+  }
   return seconds;
 }

@@ -81,10 +81,13 @@ function keySource(options: VerifierOptions, scheme: Scheme): KeySource {
   return keys;
 }
 
+/** The widest `window`: a year. Nonces are kept for twice the window, which must stay a finite time. */
+export const MAX_WINDOW_SECONDS = 365 * 24 * 3600;
+
 function verifyContext(options: VerifierOptions, keys: KeySource): VerifyContext {
   const windowSeconds = options.window ?? DEFAULT_WINDOW_SECONDS;
-  if (typeof windowSeconds !== 'number' || !Number.isFinite(windowSeconds) || windowSeconds <= 0) {
-    throw new SignwireError('ERR_INVALID_OPTION', `verifySignature "window" must be a positive number of seconds, got ${String(windowSeconds)}`);
+  if (typeof windowSeconds !== 'number' || !(windowSeconds > 0 && windowSeconds <= MAX_WINDOW_SECONDS)) {
+    throw new SignwireError('ERR_INVALID_OPTION', `verifySignature "window" must be a positive number of seconds up to ${MAX_WINDOW_SECONDS} (a year), got ${String(windowSeconds)}`);
   }
   const nonces = options.nonces ?? new MemoryNonceStore();
   if (typeof nonces.claim !== 'function') throw new SignwireError('ERR_INVALID_OPTION', 'verifySignature "nonces" must have claim(id, ttlMs)');

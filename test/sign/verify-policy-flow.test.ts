@@ -184,9 +184,10 @@ describe('keys', () => {
   });
 
   test('options are validated at construction with ERR_INVALID_OPTION', () => {
-    for (const options of [{}, { keys: KEYS, window: 0 }, { keys: KEYS, require: ['@Method'] }, { keys: KEYS, nonces: {} }]) {
+    for (const options of [{}, { keys: KEYS, window: 0 }, { keys: KEYS, window: 1e308 }, { keys: KEYS, window: 365 * 24 * 3600 + 1 }, { keys: KEYS, require: ['@Method'] }, { keys: KEYS, nonces: {} }]) {
       assert.throws(() => verifySignature(options as VerifySignatureOptions), { code: 'ERR_INVALID_OPTION' }, JSON.stringify(options));
     }
+    assert.doesNotThrow(() => verifySignature({ keys: KEYS, window: 365 * 24 * 3600 }));
   });
 });
 
