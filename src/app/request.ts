@@ -70,7 +70,9 @@ export class AppRequest {
 
   /** A route param, percent-decoded ("/users/:id" → `param('id')`); undefined for a name the route does not capture ("constructor" too). */
   param(name: string): string | undefined {
-    return Object.hasOwn(this.#params, name) ? this.#params[name] : undefined;
+    const value = this.#params[name];
+    // Params are strings: what a plain object inherits ("constructor", "toString") is not one. Cheaper than Object.hasOwn.
+    return typeof value === 'string' ? value : undefined;
   }
 
   /** All route params, percent-decoded. */
