@@ -41,13 +41,29 @@ export async function requestInProcess(
   init: InProcessInit = {},
   limits: Limits = DEFAULT_LIMITS,
 ): Promise<InProcessResponse> {
-  const bytes = await serializeRequest(input, init);
+  return rawRequestInProcess(handler, await serializeRequest(input, init), limits, init.remoteAddress);
+}
+
+/**
+ * Runs `handler` on one request given as the bytes a client sends (for
+ * tests that need what `fetch` arguments cannot say, such as a field
+ * repeated on two lines); resolves with the response.
+ *
+ * @example
+ * await rawRequestInProcess(app.handler, Buffer.from('GET / HTTP/1.1\r\nHost: a\r\n\r\n'));
+ */
+export async function rawRequestInProcess(
+  handler: Handler,
+  bytes: Buffer,
+  limits: Limits = DEFAULT_LIMITS,
+  remoteAddress = '127.0.0.1',
+): Promise<InProcessResponse> {
   const output: Buffer[] = [];
   await new Promise<void>((resolve) => {
     const parser = new RequestParser(limits);
     parser.push(bytes);
     try {
-      run(parser, handler, output, resolve, init.remoteAddress ?? '127.0.0.1');
+      run(parser, handler, output, resolve, remoteAddress);
     } catch (error) {
       if (!(error instanceof ParseError)) throw error;
       output.push(Buffer.from(errorResponse(error.status, error.code, error.message), 'latin1'));

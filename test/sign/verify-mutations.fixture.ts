@@ -11,17 +11,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { App } from '../../src/app/app.ts';
-import type { InProcessResponse } from '../../src/app/in-process.ts';
-import { readResponse } from '../../src/app/read-response.ts';
+import { rawRequestInProcess, type InProcessResponse } from '../../src/app/in-process.ts';
 import { verifySignature, type VerifySignatureOptions } from '../../src/sign/middleware.ts';
 import { SignatureError } from '../../src/sign/errors.ts';
-import { ParseError } from '../../src/wire/errors.ts';
-import { KeepAliveTails } from '../../src/wire/head.ts';
 import { DEFAULT_LIMITS, type Limits } from '../../src/wire/limits.ts';
-import { BODY, END, HEAD, NEED_MORE, RequestParser } from '../../src/wire/parser.ts';
-import { WireRequest } from '../../src/wire/request.ts';
-import { WireResponse, type ResponseSink } from '../../src/wire/response.ts';
-import { dateLine, errorResponse } from '../../src/wire/writer.ts';
 import { codeOf, recordingLogger } from '../helpers/app.ts';
 import { AUTHORITY, sign, type Draft } from './verify-policy.fixture.ts';
 
@@ -56,58 +49,11 @@ const HANG_MS = 2_000;
  */
 export function sendRaw(app: App, request: RawRequest | Buffer, limits: Limits = DEFAULT_LIMITS): Promise<InProcessResponse> {
   const bytes = Buffer.isBuffer(request) ? request : requestBytes(request);
-  const output: Buffer[] = [];
   let timer: NodeJS.Timeout | undefined;
-  const answered = new Promise<InProcessResponse>((resolve) => {
-    const done = (): void => resolve(readResponse(Buffer.concat(output)));
-    const parser = new RequestParser(limits);
-    parser.push(bytes);
-    try {
-      run(parser, app, output, done);
-    } catch (error) {
-      if (!(error instanceof ParseError)) throw error;
-      output.push(Buffer.from(errorResponse(error.status, error.code, error.message), 'latin1'));
-      done();
-    }
-  });
   const hang = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`no answer within ${HANG_MS} ms`)), HANG_MS);
   });
-  return Promise.race([answered, hang]).finally(() => clearTimeout(timer));
-}
-
-function run(parser: RequestParser, app: App, output: Buffer[], done: () => void): void {
-  if (parser.next() !== HEAD) throw new ParseError('ERR_HTTP_INCOMPLETE_BODY', 400, 'incomplete request');
-  const head = parser.head!;
-  const req = new WireRequest(head, { remoteAddress: '127.0.0.1', remotePort: 0, encrypted: false }, { bodyWanted() {}, bodyDrained() {} });
-  for (let kind = parser.next(); kind !== NEED_MORE; kind = parser.next()) {
-    if (kind === BODY) req.pushChunk(Buffer.from(parser.chunk));
-    if (kind === END) {
-      req.finish(parser.trailers);
-      break;
-    }
-  }
-  const sink: ResponseSink = {
-    keepAlive: new KeepAliveTails(''),
-    dateLine: dateLine(),
-    write(data, encoding) {
-      output.push(typeof data === 'string' ? Buffer.from(data, encoding ?? 'utf8') : Buffer.from(data));
-      return true;
-    },
-    keepAliveAllowed: () => false,
-    responseFinished: done,
-    drained: () => Promise.resolve(),
-    abortConnection: done,
-  };
-  const res = new WireResponse(sink, head.method === 'HEAD', false);
-  Promise.resolve()
-    .then(() => app.handler(req, res))
-    .catch(() => {
-      if (!res.finished) {
-        res.statusCode = 500;
-        res.end();
-      }
-    });
+  return Promise.race([rawRequestInProcess(app.handler, bytes, limits), hang]).finally(() => clearTimeout(timer));
 }
 
 /** An app that verifies every request with `options` and counts those that reached the handler. */
