@@ -17,6 +17,7 @@ import type { ClassicConfig, ClassicSource } from '../sign/classic/options.ts';
 import { classicSignature } from '../sign/classic/signature.ts';
 import { SignatureError } from '../sign/errors.ts';
 import type { SignedRequest } from '../sign/scheme.ts';
+import { fieldValueKind, INVALID } from '../wire/tokens.ts';
 import { classicArgs } from './classic-args.ts';
 import { resolveSecret } from './key-source.ts';
 import type { RequestSpec } from './request-args.ts';
@@ -37,7 +38,7 @@ export async function classicSigned(spec: RequestSpec, values: SchemeValues): Pr
   const { options, config } = classicArgs(values);
   const { keyId, secret } = await resolveSecret(values);
   const place = config.from[0]!;
-  if (place === 'headers' && !/^[\t\x20-\x7e\x80-\xff]*$/.test(keyId)) {
+  if (place === 'headers' && fieldValueKind(keyId) === INVALID) {
     throw new UsageError(`--key-id ${JSON.stringify(keyId)} cannot be sent in the "${config.appKeyField}" header: it has a control character or a character beyond U+00FF`);
   }
   const unsigned = withFields({ ...spec, added: {} }, place, signatureFields(config, keyId));

@@ -10,6 +10,7 @@
  * when DATA is JSON, else application/x-www-form-urlencoded (curl's default).
  */
 import { type ParseArgsConfig } from 'node:util';
+import { fieldValueKind, INVALID, isToken } from '../wire/tokens.ts';
 import type { KeyOptions } from './key-source.ts';
 import { SIGN_SCHEME_OPTIONS, schemeHelp } from './scheme-options.ts';
 import { UsageError, readInput } from './usage-error.ts';
@@ -52,9 +53,6 @@ export const REQUEST_ARGS_HELP = `  -X METHOD            the method (default: PO
                        rsa-pss-sha512, rsa-v1_5-sha256 (default: from the key)
 ${schemeHelp(true)}`;
 
-/** RFC 9110 §5.6.2: token = 1*tchar (a method, a header name). */
-const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-
 export interface RequestValues extends KeyOptions {
   readonly request?: string | undefined;
   readonly data?: string | undefined;
@@ -87,7 +85,7 @@ export async function requestSpec(values: RequestValues, positionals: readonly s
   const body = values.data === undefined ? undefined : dataFile !== undefined ? await readInput(dataFile) : new TextEncoder().encode(values.data);
   const given = values.request ?? (body === undefined ? 'GET' : 'POST');
   // Checked before upper-casing: "ſ".toUpperCase() is "S".
-  if (!TOKEN.test(given)) throw new UsageError(`-X ${JSON.stringify(given)} is not a method`);
+  if (!isToken(given)) throw new UsageError(`-X ${JSON.stringify(given)} is not a method`);
   const method = given.toUpperCase();
   const hasType = headers.some(([name]) => name.toLowerCase() === 'content-type');
   const addedContentType = body === undefined || hasType ? undefined : defaultContentType(body);
@@ -122,11 +120,14 @@ function targetUrl(positionals: readonly string[]): URL {
 function headerLine(line: string): [string, string] {
   const colon = line.indexOf(':');
   const name = colon === -1 ? '' : line.slice(0, colon);
-  if (!TOKEN.test(name)) throw new UsageError(`-H ${JSON.stringify(line)} is not a header: use -H 'Name: value'`);
+  if (!isToken(name)) throw new UsageError(`-H ${JSON.stringify(line)} is not a header: use -H 'Name: value'`);
   const value = line.slice(colon + 1).trim();
   if (/[\r\n]/.test(value)) throw new UsageError(`-H "${name}" has a line break in its value`);
-  if (/[\0-\x08\x0a-\x1f\x7f]/.test(value)) throw new UsageError(`-H "${name}" has a control character in its value`);
-  if (/[^\0-\xff]/.test(value)) throw new UsageError(`-H "${name}" has a character beyond U+00FF in its value: header values are bytes; percent-encode it`);
+  if (fieldValueKind(value) === INVALID) {
+    throw new UsageError(/[^\0-\xff]/.test(value)
+      ? `-H "${name}" has a character beyond U+00FF in its value: header values are bytes; percent-encode it`
+      : `-H "${name}" has a control character in its value`);
+  }
   return [name, value];
 }
 
