@@ -23,7 +23,8 @@
  * streams with backpressure and a HEAD or 304 never opens the file.
  */
 import type { Stats } from 'node:fs';
-import { open, realpath, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, open, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { SignwireError } from '../errors.ts';
 import type { Middleware } from './compose.ts';
@@ -77,12 +78,13 @@ const UNSATISFIABLE = 'unsatisfiable';
 const CHUNK_BYTES = 64 * 1024;
 const ENTITY_TAG = /(?:W\/)?"[^"]*"/g;
 const MISSING = new Set(['ENOENT', 'ENOTDIR', 'ENAMETOOLONG', 'ELOOP']);
+const UNREADABLE = new Set(['EACCES', 'EPERM']);
 
 /**
  * Answers with a file: Content-Type, ETag, Last-Modified, Accept-Ranges,
  * 304 / 412 on preconditions, 206 / 416 on a single range, and the bytes
- * streamed from disk. A missing file is a 404 `ERR_NOT_FOUND` (the path is
- * never shown). A status other than 200 set before (`c.status(404)`) is kept,
+ * streamed from disk. A missing file is a 404 `ERR_NOT_FOUND`, one the server
+ * may not read a 403 `ERR_FORBIDDEN` (the path is never shown). A status other than 200 set before (`c.status(404)`) is kept,
  * and then preconditions and ranges are not evaluated.
  *
  * @example
@@ -94,7 +96,7 @@ export async function sendFile(c: Context, filePath: string, options: FileOption
   const found = options.root === undefined
     ? await statFile(filePath)
     : await locate(await realRoot(options.root), checkedSegments(filePath), false);
-  if (found === undefined) throw new HttpError(404, 'file not found', { code: 'ERR_NOT_FOUND' });
+  if (found === undefined || !(await isReadable(found))) throw new HttpError(404, 'file not found', { code: 'ERR_NOT_FOUND' });
   sendFound(c, found, options);
 }
 
@@ -127,6 +129,7 @@ export function serveStatic(root: string, options: StaticOptions = {}): Middlewa
     const found = real === undefined ? undefined : await locate(real, segments, index, rest.endsWith('/'));
     if (found === undefined) return next();
     if (found.index === true && !c.req.path.endsWith('/')) return redirectToDirectory(c);
+    if (!(await isReadable(found))) return next();
     c.responded = true;
     return sendFound(c, found, options);
   };
@@ -202,11 +205,22 @@ function isInside(root: string, target: string): boolean {
   return relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative);
 }
 
+/**
+ * Whether the server may read the file: one it may not is refused before anything is answered, rather than
+ * answered 200 and cut short when the body is read. False when it vanished since; 403 when it may not.
+ */
+async function isReadable(found: Found): Promise<boolean> {
+  return (await missingAsUndefined(access(found.real, constants.R_OK).then(() => true))) === true;
+}
+
+/** The result, undefined when the path does not exist, a 403 `ERR_FORBIDDEN` when the server may not look. */
 async function missingAsUndefined<T>(pending: Promise<T>): Promise<T | undefined> {
   try {
     return await pending;
   } catch (error) {
-    if (MISSING.has((error as NodeJS.ErrnoException).code ?? '')) return undefined;
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    if (MISSING.has(code)) return undefined;
+    if (UNREADABLE.has(code)) throw new HttpError(403, 'the file may not be read', { code: 'ERR_FORBIDDEN' });
     throw error;
   }
 }
