@@ -20,7 +20,7 @@ const USAGE = `usage: signwire <command> [options]
 
 commands:
   serve [MODULE] [--port 8000] [--host 127.0.0.1] [--workers N|auto] [--keys FILE] [--redis URL]
-                                                    run the server (the demo without MODULE)
+        [--tls-key FILE --tls-cert FILE]            run the server (the demo without MODULE)
   keygen [--alg ALG] [--id ID] [--out FILE]         make a key and add it to a keys file
   sign [-X METHOD] URL [-d DATA|@FILE] [-H 'Name: value']… --key-id ID KEY [--scheme NAME] [--curl]
                                                     print what signs a request

@@ -8,20 +8,29 @@ import { DEMO_KEYS_FILE } from '../demo/demo-keys.ts';
 import { UsageError } from './usage-error.ts';
 
 export const SERVE_HELP = `usage: signwire serve [MODULE] [--port 8000] [--host 127.0.0.1] [--workers N] [--keys FILE] [--redis URL]
+                      [--tls-key FILE --tls-cert FILE]
 
-  MODULE       a module whose default export is an App, or a function ({ nonces }) => App;
-               without it, the demo
-  --port N     TCP port (default: $PORT or 8000; 0 picks a free one)
-  --host ADDR  address to bind (default 127.0.0.1)
-  --workers N  serve from N worker processes (node:cluster), restarted if they crash;
-               "auto" = one per core. Without it, one process
-  --keys FILE  the demo's keys file (default ${DEMO_KEYS_FILE}, created on first run;
-               a FILE that exists must hold the demo's key "demo")
-  --redis URL  keep nonces in Redis (shared by workers and hosts) instead of memory;
-               used by the demo and by a MODULE that exports a function
-  --quiet      no access log
+  MODULE           a module whose default export is an App, or a function ({ nonces }) => App;
+                   without it, the demo
+  --port N         TCP port (default: $PORT or 8000; 0 picks a free one)
+  --host ADDR      address to bind (default 127.0.0.1)
+  --workers N      serve from N worker processes (node:cluster), restarted if they crash;
+                   "auto" = one per core. Without it, one process
+  --keys FILE      the demo's keys file (default ${DEMO_KEYS_FILE}, created on first run;
+                   a FILE that exists must hold the demo's key "demo")
+  --redis URL      keep nonces in Redis (shared by workers and hosts) instead of memory;
+                   used by the demo and by a MODULE that exports a function
+  --tls-key FILE   serve HTTPS with this PEM private key (in every worker); give --tls-cert too
+  --tls-cert FILE  the PEM certificate (chain) that goes with --tls-key
+  --quiet          no access log
 
 exit codes: 0 stopped cleanly (SIGINT / SIGTERM), 1 could not start or workers kept failing, 2 usage error`;
+
+/** The PEM files of `--tls-key` and `--tls-cert`. */
+export interface TlsFiles {
+  readonly key: string;
+  readonly cert: string;
+}
 
 /** What `signwire serve` was asked to do. */
 export interface ServeOptions {
@@ -32,6 +41,8 @@ export interface ServeOptions {
   readonly workers: number | undefined;
   readonly keys: string | undefined;
   readonly redis: string | undefined;
+  /** Serve HTTPS with these files; undefined: HTTP. */
+  readonly tls: TlsFiles | undefined;
   readonly quiet: boolean;
 }
 
@@ -52,6 +63,8 @@ export function parseServeArgs(args: string[]): ServeOptions | undefined {
       workers: { type: 'string' },
       keys: { type: 'string' },
       redis: { type: 'string' },
+      'tls-key': { type: 'string' },
+      'tls-cert': { type: 'string' },
       quiet: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
@@ -63,5 +76,14 @@ export function parseServeArgs(args: string[]): ServeOptions | undefined {
   if (!/^\d+$/.test(portText) || port > 65535) throw new UsageError(`the port must be an integer from 0 to 65535, got "${portText}"`);
   if (positionals.length > 1) throw new UsageError('give at most one MODULE');
   const workers = values.workers === undefined ? undefined : parseWorkers(values.workers);
-  return { module: positionals[0], port, host: values.host, workers, keys: values.keys, redis: values.redis, quiet: values.quiet };
+  const tls = tlsFiles(values['tls-key'], values['tls-cert']);
+  return { module: positionals[0], port, host: values.host, workers, keys: values.keys, redis: values.redis, tls, quiet: values.quiet };
+}
+
+/** `--tls-key` and `--tls-cert` go together: both, or neither. */
+function tlsFiles(key: string | undefined, cert: string | undefined): TlsFiles | undefined {
+  if (key === undefined && cert === undefined) return undefined;
+  if (key === undefined) throw new UsageError('--tls-cert needs --tls-key: give both, or neither');
+  if (cert === undefined) throw new UsageError('--tls-key needs --tls-cert: give both, or neither');
+  return { key, cert };
 }

@@ -9,15 +9,21 @@
  * supervising primary (`serveCluster()`): this same command runs again in
  * each worker, where it builds the App instead of forking.
  *
+ * With `--tls-key FILE --tls-cert FILE` it serves HTTPS: the files are read
+ * and checked once (by the primary), before anything listens; an unreadable
+ * file is a usage error, a key or certificate Node refuses exit 1.
+ *
  * Exit codes: 0 stopped cleanly, 1 could not start (or the workers kept
  * failing), 2 usage error.
  */
 import cluster from 'node:cluster';
 import { EXIT_CODES, type ClusterInfo } from '../cluster/options.ts';
 import { serveCluster } from '../cluster/serve-cluster.ts';
+import { tlsRefusal, type ClusterTlsOptions } from '../cluster/tls-options.ts';
 import type { Server } from '../wire/server.ts';
 import { bannerLines, buildServedApp, type ServedApp } from './serve-app.ts';
-import { parseServeArgs, SERVE_HELP, type ServeOptions } from './serve-args.ts';
+import { parseServeArgs, SERVE_HELP, type ServeOptions, type TlsFiles } from './serve-args.ts';
+import { readInput } from './usage-error.ts';
 
 /** How long in-flight requests may run after SIGINT / SIGTERM. */
 const GRACE_MS = 5_000;
@@ -38,18 +44,19 @@ export async function serve(args: string[]): Promise<number> {
 }
 
 async function serveOneProcess(options: ServeOptions): Promise<number> {
+  const tls = await readTls(options.tls);
   const banner = await bannerLines(options);
   const served = await buildServedApp(options);
   let server: Server;
   try {
-    server = await served.app.listen({ port: options.port, host: options.host });
+    server = await served.app.listen({ port: options.port, host: options.host, ...(tls !== undefined && { tls }) });
   } catch (error) {
     await served.close();
     if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
     console.error(`signwire serve: port ${options.port} on ${options.host} is already in use; try --port ${options.port + 1} (or PORT=${options.port + 1})`);
     return EXIT_CODES.failure;
   }
-  printBanner(options.host, server.port, banner);
+  printBanner(options, server.port, banner);
   await waitForSignal();
   console.log('Shutting down ...');
   await server.close({ graceMs: GRACE_MS });
@@ -58,6 +65,8 @@ async function serveOneProcess(options: ServeOptions): Promise<number> {
 }
 
 async function serveWorkers(options: ServeOptions, workers: number): Promise<number> {
+  // The workers receive the TLS options from the primary: only it reads the files.
+  const tls = cluster.isPrimary ? await readTls(options.tls) : undefined;
   const banner = cluster.isPrimary ? await bannerLines(options) : [];
   let served: ServedApp | undefined;
   return serveCluster(async () => (served = await buildServedApp(options)).app, {
@@ -65,15 +74,31 @@ async function serveWorkers(options: ServeOptions, workers: number): Promise<num
     port: options.port,
     host: options.host,
     graceMs: GRACE_MS,
+    ...(tls !== undefined && { tls }),
     onShutdown: () => served?.close(),
-    onReady: (info) => printBanner(options.host, info.port, banner, info),
+    onReady: (info) => printBanner(options, info.port, banner, info),
     log: (line, level) => (level === 'error' ? console.error(`signwire serve: ${line}`) : console.log(line)),
   });
 }
 
-function printBanner(host: string, port: number, banner: readonly string[], cluster?: ClusterInfo): void {
-  const base = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  console.log(`Serving HTTP on ${base} ...`);
+/**
+ * The key and certificate of `--tls-key` / `--tls-cert`, read (an unreadable
+ * file is a usage error) and accepted by Node (else an error, exit 1, naming
+ * the file at fault); undefined without them.
+ */
+async function readTls(files: TlsFiles | undefined): Promise<ClusterTlsOptions | undefined> {
+  if (files === undefined) return undefined;
+  const tls = { key: await readInput(files.key), cert: await readInput(files.cert) };
+  const [key, cert] = [`--tls-key ${files.key}`, `--tls-cert ${files.cert}`];
+  const refused = tlsRefusal(tls, { key, cert, both: `${key} with ${cert}` });
+  if (refused !== undefined) throw new Error(refused);
+  return tls;
+}
+
+function printBanner(options: ServeOptions, port: number, banner: readonly string[], cluster?: ClusterInfo): void {
+  const scheme = options.tls === undefined ? 'http' : 'https';
+  const base = `${scheme}://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;
+  console.log(`Serving ${scheme.toUpperCase()} on ${base} ...`);
   if (cluster !== undefined) console.log(workersLine(cluster));
   for (const line of banner) console.log(line.replaceAll('{base}', base));
 }

@@ -4,4 +4,5 @@ export { EXIT_CODES, MAX_WORKERS, type ClusterInfo, type ClusterOptions } from '
 export { hasReusePort, type Balancing } from './balancing.ts';
 export { DEFAULT_RESTART_POLICY, type RestartPolicy } from './slot.ts';
 export { DEFAULT_BACKOFF, type BackoffOptions } from './backoff.ts';
+export type { ClusterTlsOptions } from './tls-options.ts';
 export { loadAppModule, type AppFactory, type LoadedApp, type ServeContext } from './app-module.ts';

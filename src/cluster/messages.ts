@@ -3,7 +3,11 @@
  * settings, in one environment variable of the forked worker (set before
  * the worker's code runs, so a re-run script finds it at once). Up: two IPC
  * messages, "listening" (with the bound port) and "failed" (why it could
- * not start). Both ways, a cluster scrape of metrics: a worker asks the
+ * not start). For HTTPS, a worker asks for the TLS options ("tls-wanted")
+ * and the primary answers ("tls"): a private key travels over the channel,
+ * never in the environment (see tls-options.ts); asking, rather than being
+ * sent them at fork, means no message can arrive before the worker listens
+ * for it. Both ways, a cluster scrape of metrics: a worker asks the
  * primary to gather ("metrics-gather"), the primary asks every worker
  * ("metrics-collect"), each answers ("metrics-report", `null` when it could
  * not collect), and the primary hands the reports to the worker that asked
@@ -11,6 +15,7 @@
  * application are left alone.
  */
 import type { Balancing } from './balancing.ts';
+import type { EncodedTls } from './tls-options.ts';
 
 /** The environment variable carrying a worker's `WorkerConfig`, as JSON. */
 export const WORKER_ENV = 'SIGNWIRE_CLUSTER_WORKER';
@@ -27,17 +32,21 @@ export interface WorkerConfig {
   readonly workers: number;
   /** The module whose default export is the App (module mode); absent when the worker re-runs the primary's script. */
   readonly module?: string;
+  /** True: serve HTTPS, with the TLS options the worker asks the primary for. */
+  readonly tls?: boolean;
 }
 
 /** A worker's message to the primary. */
 export type WorkerMessage =
   | { readonly signwire: 'listening'; readonly port: number }
   | { readonly signwire: 'failed'; readonly message: string }
+  | { readonly signwire: 'tls-wanted' }
   | { readonly signwire: 'metrics-gather'; readonly request: number }
   | { readonly signwire: 'metrics-report'; readonly gather: number; readonly metrics: unknown[] | null };
 
 /** The primary's message to a worker. */
 export type PrimaryMessage =
+  | { readonly signwire: 'tls'; readonly options: EncodedTls }
   | { readonly signwire: 'metrics-collect'; readonly gather: number }
   | { readonly signwire: 'metrics-gathered'; readonly request: number; readonly reports: ReadonlyArray<{ readonly worker: number; readonly metrics: unknown[] }> };
 
@@ -52,7 +61,8 @@ export function workerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig
   if (text === undefined) return undefined;
   const value = JSON.parse(text) as Partial<WorkerConfig>;
   const fine = typeof value.id === 'number' && typeof value.port === 'number' && typeof value.host === 'string'
-    && typeof value.graceMs === 'number' && typeof value.workers === 'number' && (value.balancing === 'round-robin' || value.balancing === 'reuse-port');
+    && typeof value.graceMs === 'number' && typeof value.workers === 'number' && (value.balancing === 'round-robin' || value.balancing === 'reuse-port')
+    && (value.tls === undefined || typeof value.tls === 'boolean');
   if (!fine) throw new Error(`${WORKER_ENV} is not a worker config: ${text}`);
   return value as WorkerConfig;
 }
@@ -71,6 +81,8 @@ export function isWorkerMessage(message: unknown): message is WorkerMessage {
       return typeof port === 'number';
     case 'failed':
       return typeof text === 'string';
+    case 'tls-wanted':
+      return true;
     case 'metrics-gather':
       return Number.isSafeInteger(request);
     case 'metrics-report':
@@ -88,7 +100,8 @@ export function isWorkerMessage(message: unknown): message is WorkerMessage {
  */
 export function isPrimaryMessage(message: unknown): message is PrimaryMessage {
   if (typeof message !== 'object' || message === null) return false;
-  const { signwire, gather, request, reports } = message as Record<string, unknown>;
+  const { signwire, gather, request, reports, options } = message as Record<string, unknown>;
+  if (signwire === 'tls') return typeof options === 'object' && options !== null;
   if (signwire === 'metrics-collect') return Number.isSafeInteger(gather);
   return signwire === 'metrics-gathered' && Number.isSafeInteger(request) && Array.isArray(reports)
     && reports.every((r: unknown) => typeof r === 'object' && r !== null && Number.isSafeInteger((r as { worker?: unknown }).worker)

@@ -85,7 +85,7 @@ class WorkerMetricsChannel implements ClusterScrape {
       this.#send({ signwire: 'metrics-report', gather: message.gather, metrics });
       return;
     }
-    this.#waiting.get(message.request)?.(decodeReports(message.reports));
+    if (message.signwire === 'metrics-gathered') this.#waiting.get(message.request)?.(decodeReports(message.reports));
   }
 
   #collect(): MetricSnapshot[] {

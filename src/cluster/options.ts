@@ -1,19 +1,22 @@
 /**
  * The options of `serveCluster()`, validated at the boundary, and the exit
  * codes a cluster ends with. `--workers` of `signwire serve` is read here
- * too, so the CLI and the API accept the same values.
+ * too, so the CLI and the API accept the same values. The `tls` option is
+ * checked in tls-options.ts.
  */
 import { availableParallelism } from 'node:os';
 import { SignwireError } from '../errors.ts';
 import type { Balancing } from './balancing.ts';
 import type { RestartPolicy } from './slot.ts';
+import type { ClusterTlsOptions } from './tls-options.ts';
 
 /**
  * How a cluster (and `signwire serve --workers`) ends:
  * 0 every worker drained and exited cleanly; 1 it could not start (a module
- * that throws, a taken port, Redis unreachable), the workers kept failing to
- * start, or a worker had to be killed at shutdown; 2 a usage error
- * (`signwire serve` only: a bad flag or value).
+ * that throws, a taken port, Redis unreachable, a TLS key or certificate
+ * Node refuses), the workers kept failing to start, or a worker had to be
+ * killed at shutdown; 2 a usage error (`signwire serve` only: a bad flag or
+ * value).
  */
 export const EXIT_CODES = Object.freeze({ ok: 0, failure: 1, usage: 2 });
 
@@ -38,6 +41,12 @@ export interface ClusterOptions {
   readonly host?: string;
   /** How long each worker lets in-flight requests finish at shutdown, in ms (default 10 000). */
   readonly graceMs?: number;
+  /**
+   * Serve HTTPS from every worker: `key` and `cert` (PEM, strings or Buffers) and other data options of
+   * `tls.createServer` (`ca`, `passphrase`, `minVersion`, …; no functions). Checked before any worker is
+   * forked; each worker receives them from the primary over IPC, never through its environment.
+   */
+  readonly tls?: ClusterTlsOptions;
   /** How connections are spread (default `'auto'`); see balancing.ts. */
   readonly balancing?: Balancing | 'auto';
   /** Restart delays and bounds; see `DEFAULT_RESTART_POLICY`. */

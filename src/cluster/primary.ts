@@ -1,5 +1,6 @@
 /**
- * The primary: forks one worker per slot, restarts a worker that dies (after
+ * The primary: forks one worker per slot, hands each the TLS options when it
+ * asks (HTTPS; see tls-options.ts), restarts a worker that dies (after
  * the slot's backoff, with a log line naming the worker and its exit code or
  * signal), gives up when a worker cannot start, and shuts down on SIGTERM,
  * SIGINT or an aborted `signal`: it forwards the signal to every worker,
@@ -11,10 +12,11 @@
  */
 import cluster, { type Worker } from 'node:cluster';
 import type { Balancing } from './balancing.ts';
-import { isWorkerMessage, WORKER_ENV, type WorkerConfig } from './messages.ts';
+import { isWorkerMessage, WORKER_ENV, type PrimaryMessage, type WorkerConfig } from './messages.ts';
 import { MetricsGatherer, type GatherPeer } from './metrics-gather.ts';
 import { EXIT_CODES, type ClusterInfo } from './options.ts';
 import { WorkerSlot, type RestartPolicy } from './slot.ts';
+import type { EncodedTls } from './tls-options.ts';
 
 /** Everything the primary needs, resolved and validated by `serveCluster()`. */
 export interface PrimarySettings {
@@ -26,6 +28,8 @@ export interface PrimarySettings {
   readonly policy: RestartPolicy;
   /** Module mode: the App module, and the worker entry script that loads it. */
   readonly module?: { readonly path: string; readonly exec: string };
+  /** HTTPS: the checked TLS options, encoded for the IPC channel; sent to each worker that asks. */
+  readonly tls?: EncodedTls | undefined;
   readonly signal?: AbortSignal | undefined;
   readonly onReady?: ((info: ClusterInfo) => void) | undefined;
   readonly log: (line: string, level: 'info' | 'error') => void;
@@ -79,8 +83,12 @@ class Primary {
   }
 
   #fork(slot: WorkerSlot): void {
-    const { port, host, graceMs, balancing, workers, module } = this.#settings;
-    const config: WorkerConfig = { id: slot.id, port, host, graceMs, balancing, workers, ...(module !== undefined && { module: module.path }) };
+    const { port, host, graceMs, balancing, workers, module, tls } = this.#settings;
+    const config: WorkerConfig = {
+      id: slot.id, port, host, graceMs, balancing, workers,
+      ...(module !== undefined && { module: module.path }),
+      ...(tls !== undefined && { tls: true }),
+    };
     const worker = cluster.fork({ [WORKER_ENV]: JSON.stringify(config) });
     slot.started(Date.now());
     this.#workers.set(slot, worker);
@@ -99,6 +107,7 @@ class Primary {
       if (!isWorkerMessage(message)) return;
       if (message.signwire === 'metrics-gather') return this.#gatherer.start(peer(worker), message.request, this.#listeningPeers());
       if (message.signwire === 'metrics-report') return this.#gatherer.report(slot.id, message.gather, message.metrics);
+      if (message.signwire === 'tls-wanted') return this.#sendTls(worker);
       if (message.signwire === 'failed') failure = message.message;
       if (message.signwire !== 'listening') return;
       clearTimeout(startup);
@@ -132,6 +141,11 @@ class Primary {
       this.#restarts.delete(slot);
       this.#fork(slot);
     }, decision.delayMs));
+  }
+
+  #sendTls(worker: Worker): void {
+    const { tls } = this.#settings;
+    if (tls !== undefined && worker.isConnected()) worker.send({ signwire: 'tls', options: tls } satisfies PrimaryMessage);
   }
 
   /** The workers that are listening, by slot number: those a cluster scrape asks. */

@@ -13,6 +13,11 @@
  *   `serveCluster()` (Node's usual cluster pattern), and there the call builds
  *   the App with the factory instead of forking. Keep what only the primary
  *   should do (create files, print banners) out of the factory.
+ *
+ * With `tls`, every worker serves HTTPS with the primary's options: they are
+ * checked here, before any fork (a key or certificate Node refuses ends the
+ * cluster with one line and exit 1), and each worker receives them over IPC
+ * (tls-options.ts). In factory mode the worker's own `tls` is not used.
  */
 import cluster from 'node:cluster';
 import net from 'node:net';
@@ -22,9 +27,10 @@ import { SignwireError } from '../errors.ts';
 import { appModuleUrl, loadAppModule } from './app-module.ts';
 import { resolveBalancing } from './balancing.ts';
 import { workerConfig } from './messages.ts';
-import { checkListen, resolveWorkers, type ClusterOptions } from './options.ts';
+import { checkListen, EXIT_CODES, resolveWorkers, type ClusterOptions } from './options.ts';
 import { runPrimary } from './primary.ts';
 import { DEFAULT_RESTART_POLICY } from './slot.ts';
+import { checkTlsOptions, encodeTls, tlsRefusal } from './tls-options.ts';
 import { runWorker } from './worker.ts';
 
 /** The App to serve: a module (path or URL) whose default export is an App or builds one, or a factory. */
@@ -48,6 +54,11 @@ const WORKER_ENTRY = fileURLToPath(new URL(`./worker-entry${import.meta.url.ends
  * @example
  * // or with a factory: this same file runs again in each worker
  * process.exitCode = await serveCluster(() => createApp(), { workers: 4, port: 8000 });
+ *
+ * @example
+ * // HTTPS on every worker
+ * const tls = { key: readFileSync('key.pem'), cert: readFileSync('cert.pem') };
+ * process.exitCode = await serveCluster('./app.js', { workers: 'auto', port: 8443, host: '0.0.0.0', tls });
  */
 export async function serveCluster(source: ClusterSource, options: ClusterOptions = {}): Promise<number> {
   checkSource(source);
@@ -58,6 +69,13 @@ export async function serveCluster(source: ClusterSource, options: ClusterOption
   const balancing = resolveBalancing(options.balancing);
   const policy = { ...DEFAULT_RESTART_POLICY, ...options.restart };
   const module = typeof source === 'function' ? undefined : { path: appModuleUrl(source), exec: WORKER_ENTRY };
+  const tls = options.tls === undefined ? undefined : checkTlsOptions(options.tls);
+  const log = options.log ?? ((line, level) => (level === 'error' ? console.error(line) : console.log(line)));
+  const refused = tls === undefined ? undefined : tlsRefusal(tls);
+  if (refused !== undefined) {
+    log(refused, 'error');
+    return EXIT_CODES.failure;
+  }
   return runPrimary({
     workers,
     port: port === 0 ? await pickPort(host) : port,
@@ -66,9 +84,10 @@ export async function serveCluster(source: ClusterSource, options: ClusterOption
     balancing,
     policy,
     ...(module !== undefined && { module }),
+    tls: tls === undefined ? undefined : encodeTls(tls),
     signal: options.signal,
     onReady: options.onReady,
-    log: options.log ?? ((line, level) => (level === 'error' ? console.error(line) : console.log(line))),
+    log,
   });
 }
 

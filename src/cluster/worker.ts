@@ -1,8 +1,8 @@
 /**
  * A worker's life: join the cluster's scrape of metrics, build the App,
- * listen where the primary said, tell it "listening" (or "failed", and why),
- * then serve until SIGTERM or SIGINT, drain (`server.close({ graceMs })`),
- * run `onShutdown`, and exit 0.
+ * (for HTTPS) ask the primary for the TLS options, listen where the primary
+ * said, tell it "listening" (or "failed", and why), then serve until SIGTERM
+ * or SIGINT, drain (`server.close({ graceMs })`), run `onShutdown`, and exit 0.
  *
  * Signals are caught from the start and any number of times: a terminal's
  * Ctrl-C reaches the primary and the workers alike, and the primary then
@@ -13,8 +13,9 @@ import type { App } from '../app/app.ts';
 import { joinClusterScrape } from '../app/metrics/cluster-scrape.ts';
 import type { Server } from '../wire/server.ts';
 import { EXIT_CODES } from './options.ts';
-import type { WorkerConfig, WorkerMessage } from './messages.ts';
+import { isPrimaryMessage, type WorkerConfig, type WorkerMessage } from './messages.ts';
 import { workerMetricsChannel } from './metrics-channel.ts';
+import { decodeTls, type ClusterTlsOptions } from './tls-options.ts';
 
 /** How the worker builds its App and cleans up after it. */
 export interface WorkerHooks {
@@ -38,7 +39,8 @@ export async function runWorker(config: WorkerConfig, hooks: WorkerHooks): Promi
   joinClusterScrape(workerMetricsChannel(config));
   let server: Server;
   try {
-    server = await (await hooks.build()).listen(listenOptions(config));
+    const app = await hooks.build();
+    server = await app.listen(listenOptions(config, config.tls === true ? await receiveTls() : undefined));
   } catch (error) {
     await send({ signwire: 'failed', message: describe(error, config) });
     await cleanUp(hooks);
@@ -51,9 +53,36 @@ export async function runWorker(config: WorkerConfig, hooks: WorkerHooks): Promi
   return leave(EXIT_CODES.ok);
 }
 
-function listenOptions(config: WorkerConfig): { port: number; host: string; reusePort?: boolean } {
-  const options = { port: config.port, host: config.host };
-  return config.balancing === 'reuse-port' ? { ...options, reusePort: true } : options;
+function listenOptions(config: WorkerConfig, tls: ClusterTlsOptions | undefined): Parameters<App['listen']>[0] {
+  return {
+    port: config.port,
+    host: config.host,
+    ...(config.balancing === 'reuse-port' && { reusePort: true }),
+    ...(tls !== undefined && { tls }),
+  };
+}
+
+/** The primary's TLS options, asked for over the IPC channel (see messages.ts); rejects if the channel closes first. */
+function receiveTls(): Promise<ClusterTlsOptions> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (message: unknown): void => {
+      if (!isPrimaryMessage(message) || message.signwire !== 'tls') return;
+      settle();
+      try {
+        resolve(decodeTls(message.options));
+      } catch (error) {
+        reject(error);
+      }
+    };
+    const onDisconnect = (): void => {
+      settle();
+      reject(new Error('the primary closed the channel before sending the TLS options'));
+    };
+    const settle = (): void => void process.off('message', onMessage).off('disconnect', onDisconnect);
+    if (!process.connected) return onDisconnect();
+    process.on('message', onMessage).on('disconnect', onDisconnect);
+    void send({ signwire: 'tls-wanted' });
+  });
 }
 
 /** Resolves at the first SIGTERM or SIGINT; later ones are ignored (the drain is under way). */

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { availableParallelism } from 'node:os';
 import { describe, test } from 'node:test';
 import { hasReusePort, resolveBalancing } from '../../src/cluster/balancing.ts';
-import { isWorkerMessage, workerConfig, WORKER_ENV } from '../../src/cluster/messages.ts';
+import { isPrimaryMessage, isWorkerMessage, workerConfig, WORKER_ENV } from '../../src/cluster/messages.ts';
 import { checkListen, MAX_WORKERS, parseWorkers, resolveWorkers } from '../../src/cluster/options.ts';
 
 describe('--workers', () => {
@@ -65,13 +65,18 @@ describe('primary ⇄ worker messages', () => {
   test('the worker config round-trips through the environment; absent outside a worker', () => {
     const config = { id: 2, port: 8000, host: '127.0.0.1', graceMs: 5000, balancing: 'round-robin' as const, workers: 4 };
     assert.deepEqual(workerConfig({ [WORKER_ENV]: JSON.stringify(config) }), config);
+    assert.deepEqual(workerConfig({ [WORKER_ENV]: JSON.stringify({ ...config, tls: true }) }), { ...config, tls: true });
     assert.equal(workerConfig({}), undefined);
     assert.throws(() => workerConfig({ [WORKER_ENV]: '{"id":1}' }), /not a worker config/);
+    assert.throws(() => workerConfig({ [WORKER_ENV]: JSON.stringify({ ...config, tls: { key: 'k' } }) }), /not a worker config/);
   });
 
   test('only signwire-tagged messages of the right shape are read', () => {
     assert.equal(isWorkerMessage({ signwire: 'listening', port: 8000 }), true);
     assert.equal(isWorkerMessage({ signwire: 'failed', message: 'boom' }), true);
+    assert.equal(isWorkerMessage({ signwire: 'tls-wanted' }), true);
+    assert.equal(isPrimaryMessage({ signwire: 'tls', options: { key: { base64: 'AA==' }, cert: 'c' } }), true);
+    assert.equal(isPrimaryMessage({ signwire: 'tls' }), false);
     for (const other of [null, 'listening', { signwire: 'listening' }, { signwire: 'other', port: 1 }, { cmd: 'NODE_CLUSTER' }]) {
       assert.equal(isWorkerMessage(other), false, JSON.stringify(other));
     }

@@ -3,7 +3,9 @@
  * (test/fixtures/cluster-api.ts): both workers answer, in module and in
  * factory mode; a worker that dies is logged and replaced on the same port;
  * a worker that cannot start ends the cluster with exit 1 instead of a
- * restart loop; SIGTERM / SIGINT drain the workers and exit 0.
+ * restart loop; SIGTERM / SIGINT drain the workers and exit 0. With `tls`,
+ * every worker answers HTTPS with the given certificate (openssl makes one),
+ * and a key Node refuses ends the cluster with one line and exit 1.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -12,6 +14,8 @@ import { join } from 'node:path';
 import { describe, test, type TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { ClusterInfo } from '../../src/index.ts';
+import { selfSigned } from '../helpers/certificate.ts';
+import { requireBinary } from '../helpers/clients.ts';
 import { NodeProcess, requestOnNewConnection } from '../helpers/cluster-process.ts';
 
 const fixture = (name: string): string => fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
@@ -98,6 +102,45 @@ describe('workers that cannot start', { timeout: 120_000 }, () => {
     assert.match(cluster.stderr, /exited with code 3; restarting it in 20 ms/);
     assert.equal((cluster.stderr.match(/deliberate startup failure after a restart; restarting it in/g) ?? []).length, 2);
     assert.match(cluster.stderr, /deliberate startup failure after a restart; giving up: it failed to start 3 times in a row/);
+  });
+});
+
+describe('serveCluster() with tls', { timeout: 120_000 }, () => {
+  test('module mode, two workers: both answer HTTPS with the given certificate; plain HTTP gets nothing; SIGTERM → exit 0', async (t) => {
+    if (!requireBinary(t, 'openssl')) return;
+    const certificate = await selfSigned(t);
+    const { cluster, info } = await startCluster(t, { APP_MODULE: fixture('cluster-app.ts'), TLS_KEY: certificate.keyFile, TLS_CERT: certificate.certFile });
+    const answered = new Set<number>();
+    for (let i = 0; i < 20 && answered.size < 2; i++) {
+      const answer = await requestOnNewConnection(info.port, '/', { ca: certificate.cert });
+      assert.equal(answer.body, 'Hello, World!');
+      assert.equal(answer.fingerprint, certificate.fingerprint);
+      answered.add(answer.pid);
+    }
+    assert.deepEqual(answered, new Set(info.pids));
+    await assert.rejects(requestOnNewConnection(info.port, '/'));
+    cluster.signal('SIGTERM');
+    assert.deepEqual(await cluster.exited(15_000), { code: 0, signal: null });
+  });
+
+  test('factory mode: the workers serve the primary\'s TLS options', async (t) => {
+    if (!requireBinary(t, 'openssl')) return;
+    const certificate = await selfSigned(t);
+    const { cluster, info } = await startCluster(t, { TLS_KEY: certificate.keyFile, TLS_CERT: certificate.certFile, WORKERS: '1' });
+    const answer = await requestOnNewConnection(info.port, '/', { ca: certificate.cert });
+    assert.equal(answer.body, `factory ${info.pids[0]}`);
+    assert.equal(answer.fingerprint, certificate.fingerprint);
+    cluster.signal('SIGTERM');
+    assert.deepEqual(await cluster.exited(15_000), { code: 0, signal: null });
+  });
+
+  test('the key of another certificate → one line saying why, exit 1, no worker forked', async (t) => {
+    if (!requireBinary(t, 'openssl')) return;
+    const [mine, other] = [await selfSigned(t), await selfSigned(t)];
+    const cluster = new NodeProcess(t, [API], { APP_MODULE: fixture('cluster-app.ts'), TLS_KEY: other.keyFile, TLS_CERT: mine.certFile });
+    assert.deepEqual(await cluster.exited(60_000), { code: 1, signal: null });
+    assert.match(cluster.stderr, /^cannot serve HTTPS: tls was refused by Node: [^\n]*key values mismatch\n$/);
+    assert.equal(cluster.stdout, '');
   });
 });
 

@@ -5,13 +5,14 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import https from 'node:https';
 import net from 'node:net';
 import path from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { createServer, type Server } from '../../src/index.ts';
-import { ConnectionCounter, curl, curlHeldBack, requireBinary, run, tempDir } from '../helpers/clients.ts';
+import { selfSigned } from '../helpers/certificate.ts';
+import { ConnectionCounter, curl, curlHeldBack, requireBinary, tempDir } from '../helpers/clients.ts';
 import { parseResponses, startServer } from '../helpers/server.ts';
 
 type WireHandler = Parameters<typeof createServer>[0];
@@ -115,25 +116,6 @@ test('listening on a port already in use rejects with EADDRINUSE', async (t) => 
 });
 
 // ── HTTPS ────────────────────────────────────────────────────────────────
-
-interface Certificate {
-  readonly key: Buffer;
-  readonly cert: Buffer;
-  readonly certFile: string;
-}
-
-/** A self-signed P-256 certificate for 127.0.0.1 and localhost, made by openssl in a temp dir. */
-async function selfSigned(t: TestContext): Promise<Certificate> {
-  const dir = tempDir(t);
-  const keyFile = path.join(dir, 'key.pem');
-  const certFile = path.join(dir, 'cert.pem');
-  await run('openssl', [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-    '-keyout', keyFile, '-out', certFile, '-days', '1', '-subj', '/CN=localhost',
-    '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost',
-  ]);
-  return { key: readFileSync(keyFile), cert: readFileSync(certFile), certFile };
-}
 
 function httpsGet(port: number, ca: Buffer, pathname: string): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
   return new Promise((resolve, reject) => {

@@ -3,10 +3,13 @@
  * told otherwise) that may fork workers, such as `signwire serve --workers 2`.
  * It runs in its own process group, so the test's end stops the primary and
  * every worker; its output is collected, and every wait on it is bounded.
- * Also: one request on a connection of its own, to reach any worker.
+ * Also: one request on a connection of its own (HTTP, or HTTPS verified
+ * against a test certificate), to reach any worker.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
+import https from 'node:https';
+import type { TLSSocket } from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import type { TestContext } from 'node:test';
 
@@ -87,9 +90,10 @@ export function startCli(t: TestContext, args: readonly string[], env?: NodeJS.P
   return new NodeProcess(t, [CLI_SOURCE, ...args], env, cwd);
 }
 
-/** The port of the "Serving HTTP on http://127.0.0.1:PORT ..." line. */
-export async function servingPort(server: NodeProcess, timeoutMs = 60_000): Promise<number> {
-  return Number((await server.waitFor(/Serving HTTP on http:\/\/127\.0\.0\.1:(\d+) \.\.\./, timeoutMs))[1]);
+/** The port of the "Serving HTTP on http://127.0.0.1:PORT ..." line (or with `scheme` 'https', "Serving HTTPS on https://…"). */
+export async function servingPort(server: NodeProcess, timeoutMs = 60_000, scheme: 'http' | 'https' = 'http'): Promise<number> {
+  const line = new RegExp(`Serving ${scheme.toUpperCase()} on ${scheme}://127\\.0\\.0\\.1:(\\d+) \\.\\.\\.`);
+  return Number((await server.waitFor(line, timeoutMs))[1]);
 }
 
 export interface Answer {
@@ -99,21 +103,29 @@ export interface Answer {
   readonly pid: number;
   /** `error.code` of a JSON error body. */
   readonly code: string | undefined;
+  /** Over HTTPS, the SHA-256 fingerprint of the certificate the server presented. */
+  readonly fingerprint: string | undefined;
 }
 
-/** One request on a connection of its own (so a cluster may give it to any worker); bounded to 10 s. */
+/**
+ * One request on a connection of its own (so a cluster may give it to any worker); bounded to 10 s.
+ * With `ca`, over HTTPS, trusting only that certificate.
+ */
 export function requestOnNewConnection(
   port: number,
   path: string,
-  init: { method?: string; headers?: Record<string, string>; body?: string } = {},
+  init: { method?: string; headers?: Record<string, string>; body?: string; ca?: Buffer } = {},
 ): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, path, method: init.method ?? 'GET', headers: init.headers, agent: false, timeout: 10_000 }, (res) => {
+    const options = { host: '127.0.0.1', port, path, method: init.method ?? 'GET', headers: init.headers, agent: false, timeout: 10_000 };
+    const onResponse = (res: http.IncomingMessage): void => {
+      const fingerprint = init.ca === undefined ? undefined : (res.socket as TLSSocket).getPeerCertificate().fingerprint256;
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, pid: Number(res.headers['x-worker-pid']), code: errorCode(body) }));
-    });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, pid: Number(res.headers['x-worker-pid']), code: errorCode(body), fingerprint }));
+    };
+    const req = init.ca === undefined ? http.request(options, onResponse) : https.request({ ...options, ca: init.ca }, onResponse);
     req.on('timeout', () => req.destroy(new Error(`no answer to ${path} within 10 s`)));
     req.on('error', reject);
     req.end(init.body);

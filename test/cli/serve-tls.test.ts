@@ -1,0 +1,95 @@
+/**
+ * `signwire serve --tls-key FILE --tls-cert FILE`: HTTPS with the given
+ * certificate (made by openssl), from one process and from `--workers 2`,
+ * with "Serving HTTPS on https://…" in the banner; one flag without the
+ * other or an unreadable file is a usage error (exit 2), a key Node refuses
+ * one line and exit 1, never a stack trace.
+ */
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { selfSigned } from '../helpers/certificate.ts';
+import { requireBinary, tempDir } from '../helpers/clients.ts';
+import { requestOnNewConnection, servingPort, startCli } from '../helpers/cluster-process.ts';
+import { runCli } from './run-cli.ts';
+
+const APP = fileURLToPath(new URL('../fixtures/cluster-app.ts', import.meta.url));
+
+describe('--tls-key and --tls-cert: usage', () => {
+  for (const [given, missing] of [['--tls-key', '--tls-cert'], ['--tls-cert', '--tls-key']] as const) {
+    for (const workers of [[], ['--workers', '2']]) {
+      test(`${given} alone${workers.length > 0 ? ' with --workers 2' : ''} → exit 2, one line naming ${missing}`, async () => {
+        const run = await runCli(['serve', APP, '--port', '0', given, 'some.pem', ...workers], { timeoutMs: 30_000 });
+        assert.equal(run.code, 2);
+        assert.equal(run.stderr, `signwire serve: ${given} needs ${missing}: give both, or neither (see signwire serve --help)\n`);
+        assert.equal(run.stdout, '');
+      });
+    }
+  }
+
+  test('a key file that does not exist → exit 2 and one line naming it', async (t) => {
+    const missing = path.join(tempDir(t), 'missing-key.pem');
+    const run = await runCli(['serve', APP, '--port', '0', '--tls-key', missing, '--tls-cert', missing], { timeoutMs: 30_000 });
+    assert.equal(run.code, 2);
+    assert.equal(run.stderr, `signwire serve: cannot read ${missing}: ENOENT (see signwire serve --help)\n`);
+  });
+
+  test('--help names both flags', async () => {
+    const run = await runCli(['serve', '--help']);
+    assert.equal(run.code, 0);
+    assert.match(run.stdout, /--tls-key FILE/);
+    assert.match(run.stdout, /--tls-cert FILE/);
+  });
+});
+
+describe('--tls-key and --tls-cert: a key Node refuses', { timeout: 120_000 }, () => {
+  for (const workers of [[], ['--workers', '2']]) {
+    test(`the key of another certificate${workers.length > 0 ? ' with --workers 2' : ''} → exit 1, one line naming both files`, async (t) => {
+      if (!requireBinary(t, 'openssl')) return;
+      const [mine, other] = [await selfSigned(t), await selfSigned(t)];
+      const run = await runCli(['serve', APP, '--port', '0', '--tls-key', other.keyFile, '--tls-cert', mine.certFile, ...workers], { timeoutMs: 30_000 });
+      assert.equal(run.code, 1);
+      const refusal = `signwire serve: cannot serve HTTPS: --tls-key ${other.keyFile} with --tls-cert ${mine.certFile} was refused by Node: `;
+      assert.ok(run.stderr.startsWith(refusal), run.stderr);
+      assert.match(run.stderr, /key values mismatch\n$/);
+      assert.equal(run.stdout, '');
+    });
+  }
+});
+
+describe('serve over HTTPS', { timeout: 120_000 }, () => {
+  test('one process, the demo: the banner says https, the playground answers with the given certificate; SIGTERM → exit 0', async (t) => {
+    if (!requireBinary(t, 'openssl')) return;
+    const certificate = await selfSigned(t);
+    const keys = path.join(tempDir(t), 'demo.keys.json');
+    const server = startCli(t, ['serve', '--port', '0', '--keys', keys, '--quiet', '--tls-key', certificate.keyFile, '--tls-cert', certificate.certFile]);
+    const port = await servingPort(server, 60_000, 'https');
+    await server.waitFor(new RegExp(`signwire request https://127\\.0\\.0\\.1:${port}/api/whoami`), 10_000);
+    assert.match(server.stdout, new RegExp(`^Playground: https://127\\.0\\.0\\.1:${port}/$`, 'm'));
+    const answer = await requestOnNewConnection(port, '/hello', { ca: certificate.cert });
+    assert.equal(answer.body, 'Hello, World!');
+    assert.equal(answer.fingerprint, certificate.fingerprint);
+    server.signal('SIGTERM');
+    assert.deepEqual(await server.exited(15_000), { code: 0, signal: null });
+    assert.equal(server.stderr, '');
+  });
+
+  test('--workers 2, a MODULE: both workers answer HTTPS with the given certificate; SIGTERM → exit 0', async (t) => {
+    if (!requireBinary(t, 'openssl')) return;
+    const certificate = await selfSigned(t);
+    const server = startCli(t, ['serve', APP, '--workers', '2', '--port', '0', '--quiet', '--tls-key', certificate.keyFile, '--tls-cert', certificate.certFile]);
+    const port = await servingPort(server, 60_000, 'https');
+    const pids = (await server.waitFor(/2 workers \(pids (\d+), (\d+)\)/, 10_000)).slice(1).map(Number);
+    const answered = new Set<number>();
+    for (let i = 0; i < 20 && answered.size < 2; i++) {
+      const answer = await requestOnNewConnection(port, '/', { ca: certificate.cert });
+      assert.equal(answer.fingerprint, certificate.fingerprint);
+      answered.add(answer.pid);
+    }
+    assert.deepEqual(answered, new Set(pids));
+    server.signal('SIGTERM');
+    assert.deepEqual(await server.exited(15_000), { code: 0, signal: null });
+    assert.equal(server.stderr, '');
+  });
+});
