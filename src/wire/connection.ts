@@ -1,14 +1,10 @@
 /**
  * One client connection: feeds received bytes to the parser, runs the
  * handler for one request at a time (pipelined requests wait, in order, in
- * the parser's bounded buffer), applies backpressure both ways, keeps the
- * deadlines, and closes the way RFC 9112 §9.6 asks: after an error it
- * half-closes and keeps reading for a while so the error response arrives
- * instead of a reset.
- *
- * Phases: IDLE (between requests) → HEAD (receiving a head) → BODY
- * (receiving a body) → HANDLER (waiting for the response) → IDLE …, and
- * LINGER (half-closed, discarding input) → CLOSED.
+ * the parser's bounded buffer), applies backpressure both ways, and answers
+ * what goes wrong on its own (a bad request, a timeout, a handler that
+ * throws). Its phases, their deadlines and how it closes are its
+ * lifecycle's (connection-lifecycle.ts), which it extends.
  */
 import type { Socket } from 'node:net';
 import { SignwireError } from '../errors.ts';
@@ -16,30 +12,15 @@ import { isThenable } from '../thenable.ts';
 import { ParseError } from './errors.ts';
 import { BODY, END, HEAD, NEED_MORE, RequestParser } from './parser.ts';
 import type { ConnectionHost } from './connection-host.ts';
+import { CLOSED, ConnectionLifecycle, IDLE, IN_BODY, IN_HANDLER, IN_HEAD, LINGER } from './connection-lifecycle.ts';
 import type { KeepAliveTails } from './head.ts';
-import type { Limits } from './limits.ts';
 import { WireRequest, peerOf, type BodyFlow, type PeerInfo } from './request.ts';
-import { OutputBatch } from './output-batch.ts';
 import { WireResponse, type ResponseSink } from './response.ts';
 import { CONTINUE_RESPONSE, INTERNAL_ERROR_BODY, errorResponse } from './writer.ts';
 
-const IDLE = 0;
-const IN_HEAD = 1;
-const IN_BODY = 2;
-const IN_HANDLER = 3;
-const LINGER = 4;
-const CLOSED = 5;
-
-export class Connection implements BodyFlow, ResponseSink {
-  /** When the current phase times out (ms since the epoch); 0 for never. Checked by the server's sweep. */
-  deadline = 0;
-
-  readonly #socket: Socket;
-  readonly #host: ConnectionHost;
-  readonly #limits: Limits;
+export class Connection extends ConnectionLifecycle implements BodyFlow, ResponseSink {
   readonly #parser: RequestParser;
   readonly #peer: PeerInfo;
-  #phase = IDLE;
   #req: WireRequest | undefined;
   #res: WireResponse | undefined;
   #requests = 0;
@@ -51,17 +32,11 @@ export class Connection implements BodyFlow, ResponseSink {
   /** The current request's body came with its head: its handler runs at END, with the whole body there. */
   #dispatchAtEnd = false;
   #continueSent = false;
-  #peerEnded = false;
   #pumping = false;
-  readonly #out: OutputBatch;
-  #paused = false;
 
   constructor(socket: Socket, host: ConnectionHost) {
-    this.#socket = socket;
-    this.#host = host;
-    this.#limits = host.limits;
+    super(socket, host);
     this.#parser = new RequestParser(host.limits);
-    this.#out = new OutputBatch(socket);
     this.#peer = peerOf(socket);
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.#onData(chunk));
@@ -69,32 +44,32 @@ export class Connection implements BodyFlow, ResponseSink {
     socket.on('drain', () => this.#onDrain());
     socket.on('error', () => socket.destroy());
     socket.on('close', () => this.#onClose());
-    this.#enter(IDLE, host.limits.keepAliveTimeoutMs);
+    this.enter(IDLE, host.limits.keepAliveTimeoutMs);
   }
 
   get keepAlive(): KeepAliveTails {
-    return this.#host.keepAlive;
+    return this.host.keepAlive;
   }
 
   get dateLine(): string {
-    return this.#host.dateLine;
+    return this.host.dateLine;
   }
 
   // ── input ──────────────────────────────────────────────────────────────
 
   #onData(chunk: Buffer): void {
-    if (this.#phase >= LINGER) return;
+    if (this.phase >= LINGER) return;
     this.#parser.push(chunk);
-    if (this.#phase === IDLE) this.#enter(IN_HEAD, this.#limits.headersTimeoutMs);
+    if (this.phase === IDLE) this.enter(IN_HEAD, this.limits.headersTimeoutMs);
     this.#pump();
   }
 
   /** Pulls parser events until it needs more bytes or must wait for the handler. */
   #pump(): void {
-    if (this.#pumping || this.#phase >= LINGER) return;
+    if (this.#pumping || this.phase >= LINGER) return;
     this.#pumping = true;
     try {
-      while (this.#phase < LINGER && this.#mayParse()) {
+      while (this.phase < LINGER && this.#mayParse()) {
         const kind = this.#parser.next();
         if (kind === NEED_MORE) break;
         if (kind === HEAD) this.#onHead();
@@ -106,22 +81,22 @@ export class Connection implements BodyFlow, ResponseSink {
     } finally {
       this.#pumping = false;
     }
-    if (this.#peerEnded && this.#req === undefined) this.#closeGracefully();
+    if (this.peerEnded && this.#req === undefined) this.closeGracefully();
     this.#updateReading();
     this.#uncork();
   }
 
   #mayParse(): boolean {
     const req = this.#req;
-    if (req === undefined) return !this.#socket.writableNeedDrain;
+    if (req === undefined) return !this.socket.writableNeedDrain;
     if (this.#messageEnded) return false; // answered in order: the next request waits
-    return this.#discardBody || req.queuedBytes <= this.#limits.readAheadBytes;
+    return this.#discardBody || req.queuedBytes <= this.limits.readAheadBytes;
   }
 
   #onHead(): void {
     const head = this.#parser.head!;
     this.#requests++;
-    this.#out.cork(); // the answer leaves at the end of this turn, with the others (see OutputBatch)
+    this.out.cork(); // the answer leaves at the end of this turn, with the others (see OutputBatch)
     const req = new WireRequest(head, this.#peer, this);
     const res = new WireResponse(this, head.method === 'HEAD', head.minorVersion === 0);
     this.#req = req;
@@ -131,13 +106,13 @@ export class Connection implements BodyFlow, ResponseSink {
     this.#discardBody = false;
     this.#continueSent = false;
     this.#messageEnded = false;
-    if (req.complete) this.#enter(IN_HANDLER, 0);
-    else this.#enter(IN_BODY, this.#limits.bodyTimeoutMs);
-    if (this.#host.draining) {
-      this.#respondError(new ParseError('ERR_HTTP_UNAVAILABLE', 503, 'the server is shutting down'));
+    if (req.complete) this.enter(IN_HANDLER, 0);
+    else this.enter(IN_BODY, this.limits.bodyTimeoutMs);
+    if (this.host.draining) {
+      this.respondError(new ParseError('ERR_HTTP_UNAVAILABLE', 503, 'the server is shutting down'));
     } else if (head.expect !== undefined && head.minorVersion === 1 && !req.expectsContinue) {
-      this.#respondError(new ParseError('ERR_HTTP_EXPECTATION', 417, 'only "Expect: 100-continue" is supported'));
-    } else if (head.contentLength > 0 && head.contentLength <= this.#limits.readAheadBytes && this.#parser.bodyBuffered) {
+      this.respondError(new ParseError('ERR_HTTP_EXPECTATION', 417, 'only "Expect: 100-continue" is supported'));
+    } else if (head.contentLength > 0 && head.contentLength <= this.limits.readAheadBytes && this.#parser.bodyBuffered) {
       this.#dispatchAtEnd = true; // read on: the handler finds `req.complete` (see #onMessageEnd)
     } else {
       this.#dispatch(req, res);
@@ -148,11 +123,11 @@ export class Connection implements BodyFlow, ResponseSink {
     this.#bodyReceived += chunk.length;
     if (this.#discardBody) {
       this.#discarded += chunk.length;
-      if (this.#discarded > this.#limits.maxDrainBytes) this.#closeGracefully();
+      if (this.#discarded > this.limits.maxDrainBytes) this.closeGracefully();
       return;
     }
     this.#req!.pushChunk(chunk);
-    if (!this.#paused) this.deadline = this.#host.now + this.#limits.bodyTimeoutMs;
+    if (!this.paused) this.deadline = this.host.now + this.limits.bodyTimeoutMs;
   }
 
   #onMessageEnd(): void {
@@ -161,7 +136,7 @@ export class Connection implements BodyFlow, ResponseSink {
     const dispatchNow = this.#dispatchAtEnd;
     this.#dispatchAtEnd = false;
     if (!dispatchNow && this.#res!.finished) return this.#afterExchange();
-    this.#enter(IN_HANDLER, 0);
+    this.enter(IN_HANDLER, 0);
     if (dispatchNow) this.#dispatch(this.#req!, this.#res!); // an answer given at once goes on through responseFinished
   }
 
@@ -169,7 +144,7 @@ export class Connection implements BodyFlow, ResponseSink {
 
   #dispatch(req: WireRequest, res: WireResponse): void {
     try {
-      const result = this.#host.handler(req, res);
+      const result = this.host.handler(req, res);
       if (isThenable(result)) result.then(undefined, (error: unknown) => this.#handlerFailed(error, res));
     } catch (error) {
       this.#handlerFailed(error, res);
@@ -178,10 +153,10 @@ export class Connection implements BodyFlow, ResponseSink {
 
   /** A thrown error becomes a 500 (the connection survives) unless the head is already out. */
   #handlerFailed(error: unknown, res: WireResponse): void {
-    this.#host.reportError(error);
+    this.host.reportError(error);
     if (res !== this.#res || res.finished) return;
     if (res.headersSent) {
-      this.#destroy();
+      this.destroy();
       return;
     }
     res.abort();
@@ -195,14 +170,14 @@ export class Connection implements BodyFlow, ResponseSink {
   // ── ResponseSink ───────────────────────────────────────────────────────
 
   write(data: string | Uint8Array, encoding?: BufferEncoding): boolean {
-    if (this.#phase === CLOSED) return false;
-    return this.#out.write(data, encoding);
+    if (this.phase === CLOSED) return false;
+    return this.out.write(data, encoding);
   }
 
   keepAliveAllowed(): boolean {
     const req = this.#req;
-    if (req === undefined || !req.keepAlive || this.#host.draining || this.#peerEnded) return false;
-    const max = this.#limits.maxRequestsPerSocket;
+    if (req === undefined || !req.keepAlive || this.host.draining || this.peerEnded) return false;
+    const max = this.limits.maxRequestsPerSocket;
     if (max > 0 && this.#requests >= max) return false;
     // A body still arriving is fine if the handler is reading it, or if we can drain it after
     // the response; otherwise (too large, unknown size, held back for 100 Continue) say close now.
@@ -213,7 +188,7 @@ export class Connection implements BodyFlow, ResponseSink {
     const req = this.#req;
     if (req === undefined) return;
     if (!keepAlive) {
-      this.#closeGracefully();
+      this.closeGracefully();
     } else if (this.#messageEnded) {
       this.#afterExchange();
     } else if (this.#canDrain(req)) {
@@ -221,17 +196,17 @@ export class Connection implements BodyFlow, ResponseSink {
       req.discardQueued();
       this.#pump();
     } else {
-      this.#closeGracefully();
+      this.closeGracefully();
     }
     this.#uncork();
   }
 
   abortConnection(): void {
-    this.#destroy();
+    this.destroy();
   }
 
   drained(): Promise<void> {
-    return this.#phase === CLOSED ? Promise.resolve() : this.#out.drained();
+    return this.phase === CLOSED ? Promise.resolve() : this.out.drained();
   }
 
   // ── BodyFlow ───────────────────────────────────────────────────────────
@@ -243,7 +218,7 @@ export class Connection implements BodyFlow, ResponseSink {
   }
 
   bodyDrained(): void {
-    if (this.#paused || this.#parser.buffered > 0) this.#pump();
+    if (this.paused || this.#parser.buffered > 0) this.#pump();
   }
 
   // ── transitions ────────────────────────────────────────────────────────
@@ -252,159 +227,94 @@ export class Connection implements BodyFlow, ResponseSink {
     if (req.expectsContinue && !this.#continueSent) return false;
     const head = this.#parser.head!;
     if (head.chunked) return false; // of unknown size: the response must not promise keep-alive
-    return head.contentLength - this.#bodyReceived <= this.#limits.maxDrainBytes;
+    return head.contentLength - this.#bodyReceived <= this.limits.maxDrainBytes;
   }
 
   /** The response is out and the request fully read: on to the next request. */
   #afterExchange(): void {
     this.#req = undefined;
     this.#res = undefined;
-    if (this.#host.draining) {
-      this.#closeGracefully();
+    if (this.host.draining) {
+      this.closeGracefully();
       return;
     }
     if (this.#parser.buffered > 0) {
-      this.#enter(IN_HEAD, this.#limits.headersTimeoutMs);
+      this.enter(IN_HEAD, this.limits.headersTimeoutMs);
     } else {
       this.#parser.release();
-      this.#enter(IDLE, this.#limits.keepAliveTimeoutMs);
+      this.enter(IDLE, this.limits.keepAliveTimeoutMs);
     }
     this.#pump();
   }
 
   #onPeerEnd(): void {
-    this.#peerEnded = true;
-    if (this.#phase >= LINGER) {
-      if (this.#phase === LINGER) this.#destroySoon();
+    this.peerEnded = true;
+    if (this.phase >= LINGER) {
+      if (this.phase === LINGER) this.destroySoon();
       return;
     }
     const req = this.#req;
     if (req !== undefined && !req.complete && !this.#discardBody) {
-      this.#respondError(new ParseError('ERR_HTTP_INCOMPLETE_BODY', 400, 'the connection ended before the body did'));
+      this.respondError(new ParseError('ERR_HTTP_INCOMPLETE_BODY', 400, 'the connection ended before the body did'));
       return;
     }
     this.#pump();
   }
 
   #onDrain(): void {
-    this.#out.releaseWaiters();
+    this.out.releaseWaiters();
     this.#pump();
   }
 
   #onClose(): void {
-    this.#phase = CLOSED;
+    this.phase = CLOSED;
     this.deadline = 0;
     this.#req?.abort(new SignwireError('ERR_HTTP_INCOMPLETE_BODY', 'the connection closed'));
     this.#res?.abort();
     this.#onDrain();
-    this.#host.connectionClosed(this);
-  }
-
-  /** Called by the server's sweep once `deadline` has passed. */
-  timedOut(): void {
-    switch (this.#phase) {
-      case IN_HEAD:
-        this.#respondError(new ParseError('ERR_HTTP_HEADERS_TIMEOUT', 408, 'the request head took too long'));
-        break;
-      case IN_BODY:
-        this.#respondError(new ParseError('ERR_HTTP_BODY_TIMEOUT', 408, 'the request body stalled'));
-        break;
-      case IDLE:
-        this.#closeGracefully();
-        break;
-      default:
-        this.#destroy();
-    }
-  }
-
-  /** The server is shutting down: idle connections close now, busy ones after their response. */
-  drain(): void {
-    if (this.#phase === IDLE) this.#closeGracefully();
-  }
-
-  /** Closes at once, whatever is in progress. */
-  destroy(): void {
-    this.#destroy();
+    this.host.connectionClosed(this);
   }
 
   #fail(error: unknown): void {
     if (error instanceof ParseError) {
-      this.#respondError(error);
+      this.respondError(error);
     } else {
-      this.#host.reportError(error);
-      this.#destroy();
+      this.host.reportError(error);
+      this.destroy();
     }
   }
 
   /** Answers with an error of our own and half-closes. */
-  #respondError(error: ParseError): void {
+  protected override respondError(error: ParseError): void {
     this.#req?.abort(error);
     const res = this.#res;
     if (res !== undefined && (res.headersSent || res.finished) && !res.aborted) {
-      this.#destroy(); // the response has started: its framing cannot be trusted any more
+      this.destroy(); // the response has started: its framing cannot be trusted any more
       return;
     }
     res?.abort();
     this.write(errorResponse(error.status, error.code, error.message), 'latin1');
-    this.#closeGracefully();
-  }
-
-  /** Ends our side, then discards input until the peer closes or `lingerMs` passes. */
-  #closeGracefully(): void {
-    if (this.#phase >= LINGER) return;
-    // The linger clock starts once our last byte has left: a slow reader still gets the whole response.
-    this.#enter(LINGER, 0);
-    this.#out.flush(); // even mid-batch: nothing may be written after end()
-    this.#socket.end(() => {
-      if (this.#phase === LINGER) this.deadline = this.#host.now + this.#limits.lingerMs;
-    });
-    if (this.#paused) this.#socket.resume();
-    if (this.#peerEnded) this.#destroySoon();
-  }
-
-  /** Destroys the socket once everything written has been flushed. */
-  #destroySoon(): void {
-    if (this.#socket.writableFinished) this.#socket.destroy();
-    else this.#socket.once('finish', () => this.#socket.destroy());
-  }
-
-  #destroy(): void {
-    if (this.#phase === CLOSED) return;
-    this.#phase = CLOSED;
-    this.#socket.destroy();
-  }
-
-  #enter(phase: number, timeoutMs: number): void {
-    this.#phase = phase;
-    this.deadline = timeoutMs > 0 ? this.#host.now + timeoutMs : 0;
+    this.closeGracefully();
   }
 
   // ── flow control ───────────────────────────────────────────────────────
 
+  /** Pauses reading while the output is full, or while more than `readAheadBytes` wait for the handler (body or pipelined requests). */
   #updateReading(): void {
-    if (this.#phase >= LINGER) return;
+    if (this.phase >= LINGER) return;
     const req = this.#req;
-    const limit = this.#limits.readAheadBytes;
-    const pause =
-      this.#socket.writableNeedDrain ||
-      (req !== undefined && !req.complete && !this.#discardBody && req.queuedBytes > limit) ||
-      (req !== undefined && this.#messageEnded && this.#parser.buffered > limit);
-    if (pause !== this.#paused) {
-      this.#paused = pause;
-      if (pause) this.#socket.pause();
-      else this.#socket.resume();
-    }
-    // While reading is paused we are waiting on ourselves, not on the client: no head or body deadline.
-    if (this.#phase !== IN_HEAD && this.#phase !== IN_BODY) return;
-    const timeoutMs = this.#phase === IN_HEAD ? this.#limits.headersTimeoutMs : this.#limits.bodyTimeoutMs;
-    if (pause) this.deadline = 0;
-    else if (this.deadline === 0 && timeoutMs > 0) this.deadline = this.#host.now + timeoutMs;
+    const limit = this.limits.readAheadBytes;
+    this.pauseReading(
+      this.socket.writableNeedDrain ||
+        (req !== undefined && !req.complete && !this.#discardBody && req.queuedBytes > limit) ||
+        (req !== undefined && this.#messageEnded && this.#parser.buffered > limit),
+    );
   }
 
   /** Ends the output batch at the end of this turn (now when closing), unless a pump is running. */
   #uncork(): void {
-    if (!this.#out.corked || this.#pumping) return;
-    if (this.#phase < LINGER) this.#out.flushSoon();
-    else this.#out.flush();
+    if (!this.out.corked || this.#pumping) return;
+    if (this.phase < LINGER) this.out.flushSoon();
+    else this.out.flush();
   }
 }
