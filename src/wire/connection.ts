@@ -127,7 +127,8 @@ export class Connection extends ConnectionLifecycle implements BodyFlow, Respons
       return;
     }
     this.#req!.pushChunk(chunk);
-    if (!this.paused) this.deadline = this.host.now + this.limits.bodyTimeoutMs;
+    const timeoutMs = this.limits.bodyTimeoutMs;
+    if (!this.paused && timeoutMs > 0) this.deadline = this.host.now + timeoutMs; // 0: no deadline, as for every timeout
   }
 
   #onMessageEnd(): void {

@@ -70,7 +70,7 @@ export class Server implements ConnectionHost {
     if (typeof handler !== 'function') throw new SignwireError('ERR_INVALID_OPTION', 'handler must be a function');
     this.handler = handler;
     this.limits = resolveLimits(options.limits);
-    this.keepAlive = new KeepAliveTails(`Connection: keep-alive\r\nKeep-Alive: timeout=${Math.floor(this.limits.keepAliveTimeoutMs / 1000)}\r\n`);
+    this.keepAlive = new KeepAliveTails(keepAliveLines(this.limits.keepAliveTimeoutMs));
     this.#onError = options.onError ?? ((error) => console.error(error));
     const accept = (socket: net.Socket): void => this.#accept(socket);
     this.#net =
@@ -195,4 +195,9 @@ export class Server implements ConnectionHost {
  */
 export function createServer(handler: Handler, options: ServerOptions = {}): Server {
   return new Server(handler, options);
+}
+
+/** What a persistent response says about staying open: `Keep-Alive: timeout=` in whole seconds, none when no timeout is set. */
+function keepAliveLines(timeoutMs: number): string {
+  return timeoutMs > 0 ? `Connection: keep-alive\r\nKeep-Alive: timeout=${Math.floor(timeoutMs / 1000)}\r\n` : 'Connection: keep-alive\r\n';
 }

@@ -75,6 +75,16 @@ test('lets a body that keeps arriving take longer than bodyTimeoutMs in total', 
   assert.equal(seen[0]?.body, 'abcdefghij');
 });
 
+test('bodyTimeoutMs: 0 puts no deadline on a body, also one that arrives in pieces', async (t) => {
+  const { handler, seen } = recordingHandler();
+  // headersTimeoutMs keeps the server's sweep running every 100 ms or so, to catch a deadline wrongly set.
+  const server = await startServer(t, handler, { limits: { bodyTimeoutMs: 0, headersTimeoutMs: 100 } });
+  const pieces = ['POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 6\r\n\r\n', 'ab', 'cd', 'ef'];
+  const { data } = await rawExchange(server.port, pieces, { pauseMs: 250, timeoutMs: 300 });
+  assert.equal(parseResponses(data)[0]?.status, 200);
+  assert.equal(seen[0]?.body, 'abcdef');
+});
+
 test('closes an idle keep-alive connection silently after keepAliveTimeoutMs', async (t) => {
   const server = await startServer(t, recordingHandler().handler, { limits: { keepAliveTimeoutMs: 300 } });
   const client = await RawClient.connect(server.port);
@@ -88,6 +98,21 @@ test('closes an idle keep-alive connection silently after keepAliveTimeoutMs', a
   const idle = Date.now() - idleSince;
   assert.equal(client.received, afterResponse, 'nothing is sent on an idle timeout');
   assert.ok(idle >= 150 && idle < 1000, `closed after ${idle} ms idle`);
+});
+
+test('keepAliveTimeoutMs: 0 keeps an idle connection open and announces no Keep-Alive timeout', async (t) => {
+  // headersTimeoutMs keeps the server's sweep running every 100 ms or so, to catch a deadline wrongly set.
+  const server = await startServer(t, recordingHandler().handler, { limits: { keepAliveTimeoutMs: 0, headersTimeoutMs: 100 } });
+  const client = await RawClient.connect(server.port);
+  t.after(() => client.destroy());
+  client.write(get('/'));
+  const [first] = await client.responses(1);
+  assert.equal(first!.headers['connection'], 'keep-alive');
+  assert.equal(first!.headers['keep-alive'], undefined);
+  await new Promise((resolve) => setTimeout(resolve, 400));
+  client.write(get('/again'));
+  const [, second] = await client.responses(2);
+  assert.equal(second?.status, 200, 'the connection outlived several sweeps');
 });
 
 test('closes a connection that never sends a byte silently after keepAliveTimeoutMs', async (t) => {
