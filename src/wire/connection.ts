@@ -1,10 +1,12 @@
 /**
  * One client connection: feeds received bytes to the parser, runs the
  * handler for one request at a time (pipelined requests wait, in order, in
- * the parser's bounded buffer), applies backpressure both ways, and answers
- * what goes wrong on its own (a bad request, a timeout, a handler that
- * throws). Its phases, their deadlines and how it closes are its
- * lifecycle's (connection-lifecycle.ts), which it extends.
+ * the parser's bounded buffer; a request that arrives is handled at the end
+ * of the poll phase, with the others of the turn: end-of-poll.ts), applies
+ * backpressure both ways, and answers what goes wrong on its own (a bad
+ * request, a timeout, a handler that throws). Its phases, their deadlines
+ * and how it closes are its lifecycle's (connection-lifecycle.ts), which it
+ * extends.
  */
 import type { Socket } from 'node:net';
 import { SignwireError } from '../errors.ts';
@@ -13,12 +15,13 @@ import { ParseError } from './errors.ts';
 import { BODY, END, HEAD, NEED_MORE, RequestParser } from './parser.ts';
 import type { ConnectionHost } from './connection-host.ts';
 import { CLOSED, ConnectionLifecycle, IDLE, IN_BODY, IN_HANDLER, IN_HEAD, LINGER } from './connection-lifecycle.ts';
+import { dispatchAtEndOfPoll, type DeferredDispatch } from './end-of-poll.ts';
 import type { KeepAliveTails } from './head.ts';
 import { WireRequest, peerOf, type BodyFlow, type PeerInfo } from './request.ts';
 import { WireResponse, type ResponseSink } from './response.ts';
 import { CONTINUE_RESPONSE, INTERNAL_ERROR_BODY, errorResponse } from './writer.ts';
 
-export class Connection extends ConnectionLifecycle implements BodyFlow, ResponseSink {
+export class Connection extends ConnectionLifecycle implements BodyFlow, ResponseSink, DeferredDispatch {
   readonly #parser: RequestParser;
   readonly #peer: PeerInfo;
   #req: WireRequest | undefined;
@@ -33,6 +36,8 @@ export class Connection extends ConnectionLifecycle implements BodyFlow, Respons
   #dispatchAtEnd = false;
   #continueSent = false;
   #pumping = false;
+  /** In the socket's data callback: a request parsed now waits for the end of the poll phase. */
+  #receiving = false;
 
   constructor(socket: Socket, host: ConnectionHost) {
     super(socket, host);
@@ -61,7 +66,9 @@ export class Connection extends ConnectionLifecycle implements BodyFlow, Respons
     if (this.phase >= LINGER) return;
     this.#parser.push(chunk);
     if (this.phase === IDLE) this.enter(IN_HEAD, this.limits.headersTimeoutMs);
+    this.#receiving = true; // a request parsed now is handled at the end of the poll phase (see end-of-poll.ts)
     this.#pump();
+    this.#receiving = false;
   }
 
   /** Pulls parser events until it needs more bytes or must wait for the handler. */
@@ -144,6 +151,18 @@ export class Connection extends ConnectionLifecycle implements BodyFlow, Respons
   // ── the handler ────────────────────────────────────────────────────────
 
   #dispatch(req: WireRequest, res: WireResponse): void {
+    // A request that arrived with the others of this turn runs with them; one that was waiting behind an
+    // answer just given (pipelined) runs at once, where the handlers are already running.
+    if (this.#receiving) dispatchAtEndOfPoll(this);
+    else this.#run(req, res);
+  }
+
+  /** The end of the poll phase: the request parsed in the data callback, unless the connection is closing since. */
+  dispatchDeferred(): void {
+    if (this.phase < LINGER && this.#req !== undefined) this.#run(this.#req, this.#res!);
+  }
+
+  #run(req: WireRequest, res: WireResponse): void {
     try {
       const result = this.host.handler(req, res);
       if (isThenable(result)) result.then(undefined, (error: unknown) => this.#handlerFailed(error, res));

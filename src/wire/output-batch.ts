@@ -3,7 +3,8 @@
  *
  * Once a request arrives, its connection starts a batch: response text is
  * joined, then every connection answered in this turn writes its batch in
- * one go, after the poll phase (as uWebSockets corks per loop iteration).
+ * one go, after the poll phase and the handlers run there (end-of-poll.ts;
+ * as uWebSockets corks per loop iteration).
  * The socket itself is corked only when bytes (a Buffer body) join the
  * batch, so that they leave with the text around them; text alone is one
  * plain write, without the stream's own buffering. Pipelined requests thus
@@ -26,18 +27,10 @@
  * It also holds whoever waits for a full socket buffer to drain.
  */
 import type { Socket } from 'node:net';
+import { flushAtEndOfPoll } from './end-of-poll.ts';
 
 /** Text joined before it is handed to the socket: its default high-water mark. */
 const MAX_JOINED = 16 * 1024;
-
-/** Batches to write at the end of this turn, in the order their connections were answered. */
-const due: OutputBatch[] = [];
-
-function flushDue(): void {
-  // A flush may schedule another batch (it is then written in this loop too).
-  for (let i = 0; i < due.length; i++) due[i]!.flushNow();
-  due.length = 0;
-}
 
 export class OutputBatch {
   readonly #socket: Socket;
@@ -110,8 +103,7 @@ export class OutputBatch {
   flushSoon(): void {
     if (this.#flushDue) return;
     this.#flushDue = true;
-    if (due.length === 0) setImmediate(flushDue);
-    due.push(this);
+    flushAtEndOfPoll(this);
   }
 
   /** The end of the turn: see `flushSoon`. @internal */
