@@ -172,7 +172,7 @@ export const SCENARIOS: readonly Scenario[] = [
     connections: 50,
     script: 'signed-post.lua',
     // More than the signed servers answer (about 12 000/s at most here); the unsigned App, which answers more, ignores nonces.
-    presigned: { body: order(1024), rate: 20_000 },
+    presigned: { body: order(1024), rate: 40_000 },
     check: { method: 'POST', body: ECHO_SAMPLE, signed: true, status: 201, type: 'application/json', response: ECHO_SAMPLE },
     targets: { 'signwire-app': 0.6, 'fastify-signed': 3 },
     // How close to the unsigned POST verifying can come at all here: the floor the 0.6 target is measured against.
