@@ -76,7 +76,7 @@ export class Server implements ConnectionHost {
     this.#net =
       options.tls === undefined
         ? net.createServer({ allowHalfOpen: true, noDelay: true }, accept)
-        : tls.createServer({ ...options.tls, allowHalfOpen: true }, accept);
+        : secureServer(options.tls, accept);
     this.#net.on('tlsClientError', (_error: Error, socket: net.Socket) => socket.destroy());
   }
 
@@ -200,4 +200,25 @@ export function createServer(handler: Handler, options: ServerOptions = {}): Ser
 /** What a persistent response says about staying open: `Keep-Alive: timeout=` in whole seconds, none when no timeout is set. */
 function keepAliveLines(timeoutMs: number): string {
   return timeoutMs > 0 ? `Connection: keep-alive\r\nKeep-Alive: timeout=${Math.floor(timeoutMs / 1000)}\r\n` : 'Connection: keep-alive\r\n';
+}
+
+/**
+ * A TLS server, or `ERR_INVALID_OPTION` when the options cannot serve HTTPS: a missing or empty key or
+ * certificate (Node takes an empty one and fails every handshake), or material Node refuses (its reason).
+ */
+function secureServer(options: tls.TlsOptions, accept: (socket: net.Socket) => void): tls.Server {
+  const own = options.pfx !== undefined || options.SNICallback !== undefined;
+  if (!own && (isEmpty(options.key) || isEmpty(options.cert))) {
+    throw new SignwireError('ERR_INVALID_OPTION', `tls needs a key and a certificate (PEM): ${isEmpty(options.key) ? 'key' : 'cert'} is missing or empty`);
+  }
+  try {
+    return tls.createServer({ ...options, allowHalfOpen: true }, accept);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new SignwireError('ERR_INVALID_OPTION', `tls was refused by Node: ${reason}`, { cause: error });
+  }
+}
+
+function isEmpty(material: unknown): boolean {
+  return material === undefined || material === null || ((typeof material === 'string' || ArrayBuffer.isView(material) || Array.isArray(material)) && (material as { length: number }).length === 0);
 }

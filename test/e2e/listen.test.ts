@@ -186,3 +186,13 @@ test('a response of several MiB streamed with backpressure over TLS reaches curl
   assert.ok(body.equals(data), 'curl received different bytes');
   assert.ok(waits > 0, 'write() never reported a full buffer: backpressure was not exercised');
 });
+
+test('tls options that cannot serve HTTPS are ERR_INVALID_OPTION when the server is created, not failed handshakes later', () => {
+  const handler = (): void => {};
+  assert.throws(() => createServer(handler, { tls: { key: '', cert: '' } }), { code: 'ERR_INVALID_OPTION', message: /key is missing or empty/ });
+  assert.throws(() => createServer(handler, { tls: { key: 'a key' } }), { code: 'ERR_INVALID_OPTION', message: /cert is missing or empty/ });
+  assert.throws(() => createServer(handler, { tls: { key: 'not a PEM key', cert: 'not a PEM certificate' } }), {
+    code: 'ERR_INVALID_OPTION',
+    message: /^tls was refused by Node: /,
+  });
+});
