@@ -15,6 +15,7 @@
  */
 import tls from 'node:tls';
 import { SignwireError } from '../errors.ts';
+import { missingTlsMaterial } from '../wire/server.ts';
 
 /** The `tls` options a cluster passes on to its workers; `key` and `cert` (PEM) are required. */
 export type ClusterTlsOptions = Pick<tls.TlsOptions, Exclude<(typeof TLS_KEYS)[number], 'key' | 'cert'>> & {
@@ -71,7 +72,8 @@ export function checkTlsOptions(value: unknown): ClusterTlsOptions {
  */
 export function tlsRefusal(options: ClusterTlsOptions, names: TlsNames = OPTION_NAMES): string | undefined {
   const { key, cert, passphrase } = options;
-  if (key.length === 0 || cert.length === 0) return `cannot serve HTTPS: ${key.length === 0 ? names.key : names.cert} is empty`;
+  const missing = missingTlsMaterial(options);
+  if (missing !== undefined) return `cannot serve HTTPS: ${names[missing]} is empty`;
   return refusal(names.key, { key, ...(passphrase !== undefined && { passphrase }) }) ?? refusal(names.cert, { cert }) ?? refusal(names.both, options);
 }
 

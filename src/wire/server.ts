@@ -204,19 +204,30 @@ function keepAliveLines(timeoutMs: number): string {
 
 /**
  * A TLS server, or `ERR_INVALID_OPTION` when the options cannot serve HTTPS: a missing or empty key or
- * certificate (Node takes an empty one and fails every handshake), or material Node refuses (its reason).
+ * certificate (see `missingTlsMaterial`), or material Node refuses (its reason).
  */
 function secureServer(options: tls.TlsOptions, accept: (socket: net.Socket) => void): tls.Server {
-  const own = options.pfx !== undefined || options.SNICallback !== undefined;
-  if (!own && (isEmpty(options.key) || isEmpty(options.cert))) {
-    throw new SignwireError('ERR_INVALID_OPTION', `tls needs a key and a certificate (PEM): ${isEmpty(options.key) ? 'key' : 'cert'} is missing or empty`);
-  }
+  const missing = missingTlsMaterial(options);
+  if (missing !== undefined) throw new SignwireError('ERR_INVALID_OPTION', `tls needs a key and a certificate (PEM): ${missing} is missing or empty`);
   try {
     return tls.createServer({ ...options, allowHalfOpen: true }, accept);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new SignwireError('ERR_INVALID_OPTION', `tls was refused by Node: ${reason}`, { cause: error });
   }
+}
+
+/**
+ * Which of the key and the certificate is missing or empty, or undefined when both are there (or `pfx` or
+ * `SNICallback` provides them). Node takes an empty one without complaint and fails every handshake.
+ *
+ * @example
+ * missingTlsMaterial({ key: '', cert }); // 'key'
+ */
+export function missingTlsMaterial(options: tls.TlsOptions): 'key' | 'cert' | undefined {
+  if (options.pfx !== undefined || options.SNICallback !== undefined) return undefined;
+  if (isEmpty(options.key)) return 'key';
+  return isEmpty(options.cert) ? 'cert' : undefined;
 }
 
 function isEmpty(material: unknown): boolean {
