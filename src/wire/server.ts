@@ -210,7 +210,14 @@ function secureServer(options: tls.TlsOptions, accept: (socket: net.Socket) => v
   const missing = missingTlsMaterial(options);
   if (missing !== undefined) throw new SignwireError('ERR_INVALID_OPTION', `tls needs a key and a certificate (PEM): ${missing} is missing or empty`);
   try {
-    return tls.createServer({ ...options, allowHalfOpen: true }, accept);
+    // Half-open only once the handshake is done. A half-open TLS socket whose client hangs up during the
+    // handshake (a client that rejects the certificate does) is never closed by Node: its descriptor stays
+    // open and `server.close()` waits for it forever. So the handshake runs closing on the client's FIN,
+    // and each secured socket is made half-open before its first read, like the plain server's.
+    return tls.createServer({ ...options, allowHalfOpen: false, noDelay: true }, (socket) => {
+      socket.allowHalfOpen = true;
+      accept(socket);
+    });
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new SignwireError('ERR_INVALID_OPTION', `tls was refused by Node: ${reason}`, { cause: error });
