@@ -21,7 +21,8 @@ export const SERVE_HELP = `usage: signwire serve [MODULE] [--port 8000] [--host 
   --redis URL      keep nonces in Redis (shared by workers and hosts) instead of memory;
                    used by the demo and by a MODULE that exports a function
   --tls-key FILE   serve HTTPS with this PEM private key (in every worker); give --tls-cert too
-  --tls-cert FILE  the PEM certificate (chain) that goes with --tls-key
+  --tls-cert FILE  the PEM certificate (chain) that goes with --tls-key; SIGHUP reads both
+                   files again (a renewed certificate, no restart)
   --quiet          no access log
 
 exit codes: 0 stopped cleanly (SIGINT / SIGTERM), 1 could not start or workers kept failing, 2 usage error`;

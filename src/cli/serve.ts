@@ -11,7 +11,10 @@
  *
  * With `--tls-key FILE --tls-cert FILE` it serves HTTPS: the files are read
  * and checked once (by the primary), before anything listens; an unreadable
- * file is a usage error, a key or certificate Node refuses exit 1.
+ * file is a usage error, a key or certificate Node refuses exit 1. SIGHUP
+ * reads them again and serves new connections with them (a renewed
+ * certificate, no restart); files that cannot serve are reported on stderr,
+ * and the certificate being served stays.
  *
  * Exit codes: 0 stopped cleanly, 1 could not start (or the workers kept
  * failing), 2 usage error.
@@ -57,7 +60,9 @@ async function serveOneProcess(options: ServeOptions): Promise<number> {
     return EXIT_CODES.failure;
   }
   printBanner(options, server.port, banner);
+  const stopReloading = options.tls === undefined ? undefined : reloadOnHangUp(options.tls, (renewed) => server.setSecureContext(renewed));
   await waitForSignal();
+  stopReloading?.();
   console.log('Shutting down ...');
   await server.close({ graceMs: GRACE_MS });
   await served.close();
@@ -66,7 +71,8 @@ async function serveOneProcess(options: ServeOptions): Promise<number> {
 
 async function serveWorkers(options: ServeOptions, workers: number): Promise<number> {
   // The workers receive the TLS options from the primary: only it reads the files.
-  const tls = cluster.isPrimary ? await readTls(options.tls) : undefined;
+  const files = options.tls;
+  const tls = cluster.isPrimary ? await readTls(files) : undefined;
   const banner = cluster.isPrimary ? await bannerLines(options) : [];
   let served: ServedApp | undefined;
   return serveCluster(async () => (served = await buildServedApp(options)).app, {
@@ -74,7 +80,7 @@ async function serveWorkers(options: ServeOptions, workers: number): Promise<num
     port: options.port,
     host: options.host,
     graceMs: GRACE_MS,
-    ...(tls !== undefined && { tls }),
+    ...(tls !== undefined && files !== undefined && { tls, reloadTls: () => readTlsFiles(files) }),
     onShutdown: () => served?.close(),
     onReady: (info) => printBanner(options, info.port, banner, info),
     log: (line, level) => (level === 'error' ? console.error(`signwire serve: ${line}`) : console.log(line)),
@@ -87,12 +93,35 @@ async function serveWorkers(options: ServeOptions, workers: number): Promise<num
  * the file at fault); undefined without them.
  */
 async function readTls(files: TlsFiles | undefined): Promise<ClusterTlsOptions | undefined> {
-  if (files === undefined) return undefined;
+  return files === undefined ? undefined : readTlsFiles(files);
+}
+
+async function readTlsFiles(files: TlsFiles): Promise<ClusterTlsOptions> {
   const tls = { key: await readInput(files.key), cert: await readInput(files.cert) };
   const [key, cert] = [`--tls-key ${files.key}`, `--tls-cert ${files.cert}`];
   const refused = tlsRefusal(tls, { key, cert, both: `${key} with ${cert}` });
   if (refused !== undefined) throw new Error(refused);
   return tls;
+}
+
+/** SIGHUP: the files read again and given to `apply`, one reload at a time; returns what stops it. */
+function reloadOnHangUp(files: TlsFiles, apply: (tls: ClusterTlsOptions) => void): () => void {
+  let reloading = false;
+  const reload = async (): Promise<void> => {
+    if (reloading) return;
+    reloading = true;
+    try {
+      apply(await readTlsFiles(files));
+      console.log('TLS reloaded: new connections get the renewed certificate');
+    } catch (error) {
+      console.error(`signwire serve: TLS reload failed, still serving the previous certificate: ${(error as Error).message}`);
+    } finally {
+      reloading = false;
+    }
+  };
+  const onHangUp = (): void => void reload();
+  process.on('SIGHUP', onHangUp);
+  return () => process.off('SIGHUP', onHangUp);
 }
 
 function printBanner(options: ServeOptions, port: number, banner: readonly string[], cluster?: ClusterInfo): void {

@@ -29,6 +29,8 @@ export interface ClusterInfo {
   readonly balancing: Balancing;
   /** Worker process ids, by slot. */
   readonly pids: readonly number[];
+  /** Whether the workers serve HTTPS (the `tls` option). */
+  readonly tls: boolean;
 }
 
 /** Options of `serveCluster()`. */
@@ -47,6 +49,13 @@ export interface ClusterOptions {
    * forked; each worker receives them from the primary over IPC, never through its environment.
    */
   readonly tls?: ClusterTlsOptions;
+  /**
+   * A renewed certificate without a restart: called in the primary on SIGHUP, it gives the new TLS options
+   * (re-read the PEM files). They are checked as `tls` is and sent to every worker, which serves new
+   * connections with them; open connections keep theirs. Options that fail the check (or a function that
+   * throws) are logged, and the workers keep the ones they have. Needs `tls`.
+   */
+  readonly reloadTls?: () => ClusterTlsOptions | Promise<ClusterTlsOptions>;
   /** How connections are spread (default `'auto'`); see balancing.ts. */
   readonly balancing?: Balancing | 'auto';
   /** Restart delays and bounds; see `DEFAULT_RESTART_POLICY`. */

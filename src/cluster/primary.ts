@@ -7,6 +7,11 @@
  * waits for them to drain, kills what is left after `graceMs` plus a margin,
  * and resolves with the exit code (see `EXIT_CODES`).
  *
+ * With `reloadTls` (HTTPS), SIGHUP renews the certificate: the primary asks
+ * for the new options and sends them to every worker (a "tls" message, as at
+ * start), and a worker forked later receives them too. A reload that fails
+ * is logged, and the workers keep the options they have.
+ *
  * Repeated signals are ignored, not escalated: `npm start` and a terminal's
  * Ctrl-C can each deliver one, and the hard deadline bounds the wait anyway.
  */
@@ -30,6 +35,8 @@ export interface PrimarySettings {
   readonly module?: { readonly path: string; readonly exec: string };
   /** HTTPS: the checked TLS options, encoded for the IPC channel; sent to each worker that asks. */
   readonly tls?: EncodedTls | undefined;
+  /** HTTPS: the new options on SIGHUP, checked and encoded; rejects (with the reason) when they cannot serve. */
+  readonly reloadTls?: (() => Promise<EncodedTls>) | undefined;
   readonly signal?: AbortSignal | undefined;
   readonly onReady?: ((info: ClusterInfo) => void) | undefined;
   readonly log: (line: string, level: 'info' | 'error') => void;
@@ -55,6 +62,9 @@ class Primary {
   readonly #workers = new Map<WorkerSlot, Worker>();
   readonly #restarts = new Map<WorkerSlot, NodeJS.Timeout>();
   readonly #gatherer = new MetricsGatherer();
+  /** The TLS options workers are given: the settings' own until a reload replaces them. */
+  #tls: EncodedTls | undefined;
+  #reloading = false;
   #ready = false;
   #stopping = false;
   #exitCode: number = EXIT_CODES.ok;
@@ -63,6 +73,7 @@ class Primary {
 
   constructor(settings: PrimarySettings) {
     this.#settings = settings;
+    this.#tls = settings.tls;
     this.#slots = Array.from({ length: settings.workers }, (_, i) => new WorkerSlot(i + 1, settings.policy));
   }
 
@@ -72,22 +83,24 @@ class Primary {
     if (this.#settings.module !== undefined) cluster.setupPrimary({ exec: this.#settings.module.exec, args: [] });
     const stop = (signal: NodeJS.Signals) => () => this.#stop(signal);
     const [onTerm, onInt, onAbort] = [stop('SIGTERM'), stop('SIGINT'), stop('SIGTERM')];
+    const onHup = (): void => void this.#reloadTls();
     process.on('SIGTERM', onTerm).on('SIGINT', onInt);
+    if (this.#settings.reloadTls !== undefined) process.on('SIGHUP', onHup);
     this.#settings.signal?.addEventListener('abort', onAbort, { once: true });
     for (const slot of this.#slots) this.#fork(slot);
     if (this.#settings.signal?.aborted === true) this.#stop('SIGTERM');
     return done.finally(() => {
-      process.off('SIGTERM', onTerm).off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm).off('SIGINT', onInt).off('SIGHUP', onHup);
       this.#settings.signal?.removeEventListener('abort', onAbort);
     });
   }
 
   #fork(slot: WorkerSlot): void {
-    const { port, host, graceMs, balancing, workers, module, tls } = this.#settings;
+    const { port, host, graceMs, balancing, workers, module } = this.#settings;
     const config: WorkerConfig = {
       id: slot.id, port, host, graceMs, balancing, workers,
       ...(module !== undefined && { module: module.path }),
-      ...(tls !== undefined && { tls: true }),
+      ...(this.#tls !== undefined && { tls: true }),
     };
     const worker = cluster.fork({ [WORKER_ENV]: JSON.stringify(config) });
     slot.started(Date.now());
@@ -144,8 +157,26 @@ class Primary {
   }
 
   #sendTls(worker: Worker): void {
-    const { tls } = this.#settings;
+    const tls = this.#tls;
     if (tls !== undefined && worker.isConnected()) worker.send({ signwire: 'tls', options: tls } satisfies PrimaryMessage);
+  }
+
+  /** SIGHUP: new TLS options for every worker; one reload at a time (a signal during one is ignored). */
+  async #reloadTls(): Promise<void> {
+    const { reloadTls, log } = this.#settings;
+    if (reloadTls === undefined || this.#reloading || this.#stopping) return;
+    this.#reloading = true;
+    try {
+      this.#tls = await reloadTls();
+    } catch (error) {
+      const reason = (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, ' ');
+      log(`TLS reload failed, the workers keep their certificate: ${reason}`, 'error');
+      return;
+    } finally {
+      this.#reloading = false;
+    }
+    for (const worker of this.#workers.values()) this.#sendTls(worker);
+    log(`TLS reloaded: new connections get the renewed certificate (${this.#workers.size} worker${this.#workers.size === 1 ? '' : 's'})`, 'info');
   }
 
   /** The workers that are listening, by slot number: those a cluster scrape asks. */
@@ -158,7 +189,7 @@ class Primary {
     this.#ready = true;
     const { port, host, workers, balancing, onReady } = this.#settings;
     const pids = this.#slots.map((slot) => this.#workers.get(slot)?.process.pid ?? 0);
-    onReady?.({ port, host, workers, balancing, pids });
+    onReady?.({ port, host, workers, balancing, pids, tls: this.#tls !== undefined });
   }
 
   #stop(signal: NodeJS.Signals, asked = true): void {

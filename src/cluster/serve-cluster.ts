@@ -18,6 +18,8 @@
  * checked here, before any fork (a key or certificate Node refuses ends the
  * cluster with one line and exit 1), and each worker receives them over IPC
  * (tls-options.ts). In factory mode the worker's own `tls` is not used.
+ * With `reloadTls` too, SIGHUP to the primary renews the certificate on
+ * every worker without a restart (primary.ts).
  */
 import cluster from 'node:cluster';
 import net from 'node:net';
@@ -30,7 +32,7 @@ import { workerConfig } from './messages.ts';
 import { checkListen, EXIT_CODES, resolveWorkers, type ClusterOptions } from './options.ts';
 import { runPrimary } from './primary.ts';
 import { DEFAULT_RESTART_POLICY } from './slot.ts';
-import { checkTlsOptions, encodeTls, tlsRefusal } from './tls-options.ts';
+import { checkTlsOptions, encodeTls, tlsRefusal, type ClusterTlsOptions, type EncodedTls } from './tls-options.ts';
 import { runWorker } from './worker.ts';
 
 /** The App to serve: a module (path or URL) whose default export is an App or builds one, or a factory. */
@@ -71,6 +73,7 @@ export async function serveCluster(source: ClusterSource, options: ClusterOption
   const module = typeof source === 'function' ? undefined : { path: appModuleUrl(source), exec: WORKER_ENTRY };
   const tls = options.tls === undefined ? undefined : checkTlsOptions(options.tls);
   const log = options.log ?? ((line, level) => (level === 'error' ? console.error(line) : console.log(line)));
+  const reloadTls = tlsReloader(options, tls);
   const refused = tls === undefined ? undefined : tlsRefusal(tls);
   if (refused !== undefined) {
     log(refused, 'error');
@@ -85,10 +88,25 @@ export async function serveCluster(source: ClusterSource, options: ClusterOption
     policy,
     ...(module !== undefined && { module }),
     tls: tls === undefined ? undefined : encodeTls(tls),
+    reloadTls,
     signal: options.signal,
     onReady: options.onReady,
     log,
   });
+}
+
+/** `reloadTls`, checked, as the primary calls it: new options checked as `tls` is and encoded, or an Error saying why not. */
+function tlsReloader(options: ClusterOptions, tls: ClusterTlsOptions | undefined): (() => Promise<EncodedTls>) | undefined {
+  const { reloadTls } = options;
+  if (reloadTls === undefined) return undefined;
+  if (typeof reloadTls !== 'function') throw new SignwireError('ERR_INVALID_OPTION', 'reloadTls must be a function returning the new tls options');
+  if (tls === undefined) throw new SignwireError('ERR_INVALID_OPTION', 'reloadTls needs tls: there is no certificate to renew');
+  return async () => {
+    const renewed = checkTlsOptions(await reloadTls());
+    const refused = tlsRefusal(renewed);
+    if (refused !== undefined) throw new Error(refused);
+    return encodeTls(renewed);
+  };
 }
 
 function serveInWorker(source: ClusterSource, options: ClusterOptions): Promise<number> {

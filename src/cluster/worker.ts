@@ -3,6 +3,8 @@
  * (for HTTPS) ask the primary for the TLS options, listen where the primary
  * said, tell it "listening" (or "failed", and why), then serve until SIGTERM
  * or SIGINT, drain (`server.close({ graceMs })`), run `onShutdown`, and exit 0.
+ * Over HTTPS it keeps listening to the primary: TLS options sent later (a
+ * renewed certificate, on SIGHUP) serve its new connections from then on.
  *
  * Signals are caught from the start and any number of times: a terminal's
  * Ctrl-C reaches the primary and the workers alike, and the primary then
@@ -37,17 +39,22 @@ const EXIT_GRACE_MS = 2_000;
 export async function runWorker(config: WorkerConfig, hooks: WorkerHooks): Promise<number> {
   const stop = stopSignal();
   joinClusterScrape(workerMetricsChannel(config));
+  let tls: TlsFromPrimary | undefined;
   let server: Server;
   try {
     const app = await hooks.build();
-    server = await app.listen(listenOptions(config, config.tls === true ? await receiveTls() : undefined));
+    if (config.tls === true) tls = new TlsFromPrimary(config.id);
+    server = await app.listen(listenOptions(config, await tls?.first));
   } catch (error) {
+    tls?.stop();
     await send({ signwire: 'failed', message: describe(error, config) });
     await cleanUp(hooks);
     return leave(EXIT_CODES.failure);
   }
+  tls?.serve(server);
   await send({ signwire: 'listening', port: server.port });
   await stop;
+  tls?.stop();
   await server.close({ graceMs: config.graceMs });
   await cleanUp(hooks);
   return leave(EXIT_CODES.ok);
@@ -62,27 +69,79 @@ function listenOptions(config: WorkerConfig, tls: ClusterTlsOptions | undefined)
   };
 }
 
-/** The primary's TLS options, asked for over the IPC channel (see messages.ts); rejects if the channel closes first. */
-function receiveTls(): Promise<ClusterTlsOptions> {
-  return new Promise((resolve, reject) => {
-    const onMessage = (message: unknown): void => {
-      if (!isPrimaryMessage(message) || message.signwire !== 'tls') return;
-      settle();
-      try {
-        resolve(decodeTls(message.options));
-      } catch (error) {
-        reject(error);
-      }
-    };
-    const onDisconnect = (): void => {
-      settle();
-      reject(new Error('the primary closed the channel before sending the TLS options'));
-    };
-    const settle = (): void => void process.off('message', onMessage).off('disconnect', onDisconnect);
-    if (!process.connected) return onDisconnect();
-    process.on('message', onMessage).on('disconnect', onDisconnect);
+/**
+ * The primary's TLS options, over the IPC channel (see messages.ts): asked
+ * for once, at start (`first`, which rejects if the channel closes before
+ * they come), then followed. Options that arrive later (a reload) go to the
+ * server given to `serve()`, for its new connections; any that arrive before
+ * it listens are not lost, the latest is applied then.
+ */
+class TlsFromPrimary {
+  readonly first: Promise<ClusterTlsOptions>;
+  readonly #worker: number;
+  #latest: ClusterTlsOptions | undefined;
+  #served: ClusterTlsOptions | undefined;
+  #server: Server | undefined;
+  #resolve: (options: ClusterTlsOptions) => void = () => {};
+  #reject: (error: Error) => void = () => {};
+  readonly #onMessage = (message: unknown): void => this.#received(message);
+  readonly #onDisconnect = (): void => this.#reject(new Error('the primary closed the channel before sending the TLS options'));
+
+  constructor(worker: number) {
+    this.#worker = worker;
+    this.first = new Promise((resolve, reject) => {
+      this.#resolve = resolve;
+      this.#reject = reject;
+    });
+    if (!process.connected) {
+      this.#onDisconnect();
+      return;
+    }
+    process.on('message', this.#onMessage).on('disconnect', this.#onDisconnect);
     void send({ signwire: 'tls-wanted' });
-  });
+  }
+
+  /** The server now listens with `first`'s options; later ones are its to serve. */
+  serve(server: Server): void {
+    this.#server = server;
+    if (this.#latest !== undefined && this.#latest !== this.#served) this.#apply(server, this.#latest);
+  }
+
+  stop(): void {
+    process.off('message', this.#onMessage).off('disconnect', this.#onDisconnect);
+  }
+
+  #received(message: unknown): void {
+    if (!isPrimaryMessage(message) || message.signwire !== 'tls') return;
+    let options: ClusterTlsOptions;
+    try {
+      options = decodeTls(message.options);
+    } catch (error) {
+      if (this.#latest === undefined) return this.#reject(error as Error);
+      return this.#report(error);
+    }
+    const first = this.#latest === undefined;
+    this.#latest = options;
+    if (first) {
+      this.#served = options;
+      this.#resolve(options);
+    } else if (this.#server !== undefined) {
+      this.#apply(this.#server, options);
+    }
+  }
+
+  #apply(server: Server, options: ClusterTlsOptions): void {
+    try {
+      server.setSecureContext(options);
+      this.#served = options;
+    } catch (error) {
+      this.#report(error);
+    }
+  }
+
+  #report(error: unknown): void {
+    console.error(`worker ${this.#worker}: the renewed TLS options were not applied: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 /** Resolves at the first SIGTERM or SIGINT; later ones are ignored (the drain is under way). */

@@ -101,6 +101,27 @@ export class Server implements ConnectionHost {
   }
 
   /**
+   * HTTPS: serves new connections with other TLS material (a renewed
+   * certificate) from now on, without a restart; connections already open
+   * keep the one they were made with. Takes what `tls.createSecureContext`
+   * does (`key`, `cert`, `ca`, `passphrase`, …). Throws `ERR_INVALID_OPTION`,
+   * and keeps serving the old material, when the server does not serve HTTPS
+   * or the new options cannot (as `createServer`'s `tls` is checked).
+   *
+   * @example
+   * process.on('SIGHUP', () => server.setSecureContext({ key: readFileSync('key.pem'), cert: readFileSync('cert.pem') }));
+   */
+  setSecureContext(options: tls.SecureContextOptions): void {
+    if (!(this.#net instanceof tls.Server)) throw new SignwireError('ERR_INVALID_OPTION', 'setSecureContext() needs a server created with tls options');
+    checkTlsMaterial(options);
+    try {
+      this.#net.setSecureContext(options);
+    } catch (error) {
+      throw tlsRefused(error);
+    }
+  }
+
+  /**
    * Starts accepting connections. Resolves once bound.
    *
    * @example
@@ -207,8 +228,7 @@ function keepAliveLines(timeoutMs: number): string {
  * certificate (see `missingTlsMaterial`), or material Node refuses (its reason).
  */
 function secureServer(options: tls.TlsOptions, accept: (socket: net.Socket) => void): tls.Server {
-  const missing = missingTlsMaterial(options);
-  if (missing !== undefined) throw new SignwireError('ERR_INVALID_OPTION', `tls needs a key and a certificate (PEM): ${missing} is missing or empty`);
+  checkTlsMaterial(options);
   try {
     // Half-open only once the handshake is done. A half-open TLS socket whose client hangs up during the
     // handshake (a client that rejects the certificate does) is never closed by Node: its descriptor stays
@@ -219,9 +239,18 @@ function secureServer(options: tls.TlsOptions, accept: (socket: net.Socket) => v
       accept(socket);
     });
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new SignwireError('ERR_INVALID_OPTION', `tls was refused by Node: ${reason}`, { cause: error });
+    throw tlsRefused(error);
   }
+}
+
+function checkTlsMaterial(options: tls.TlsOptions): void {
+  const missing = missingTlsMaterial(options);
+  if (missing !== undefined) throw new SignwireError('ERR_INVALID_OPTION', `tls needs a key and a certificate (PEM): ${missing} is missing or empty`);
+}
+
+function tlsRefused(error: unknown): SignwireError {
+  const reason = error instanceof Error ? error.message : String(error);
+  return new SignwireError('ERR_INVALID_OPTION', `tls was refused by Node: ${reason}`, { cause: error });
 }
 
 /**

@@ -3,13 +3,16 @@
  * certificate (made by openssl), from one process and from `--workers 2`,
  * with "Serving HTTPS on https://…" in the banner; one flag without the
  * other or an unreadable file is a usage error (exit 2), a key Node refuses
- * one line and exit 1, never a stack trace.
+ * one line and exit 1, never a stack trace. SIGHUP renews the certificate
+ * from the files, with and without workers; files that cannot serve leave
+ * the certificate being served.
  */
 import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { selfSigned } from '../helpers/certificate.ts';
+import { renewInPlace, selfSigned } from '../helpers/certificate.ts';
 import { requireBinary, tempDir } from '../helpers/clients.ts';
 import { requestOnNewConnection, servingPort, startCli } from '../helpers/cluster-process.ts';
 import { runCli } from './run-cli.ts';
@@ -93,3 +96,46 @@ describe('serve over HTTPS', { timeout: 120_000 }, () => {
     assert.equal(server.stderr, '');
   });
 });
+
+describe('serve over HTTPS: SIGHUP renews the certificate', { timeout: 120_000 }, () => {
+  for (const workers of [[], ['--workers', '2']]) {
+    test(`${workers.length > 0 ? '--workers 2' : 'one process'}: new connections get the files' new certificate; files that cannot serve → one line on stderr, the old one stays`, async (t) => {
+      if (!requireBinary(t, 'openssl')) return;
+      const [served, renewed] = [await selfSigned(t), await selfSigned(t)];
+      const server = startCli(t, ['serve', APP, '--port', '0', '--quiet', '--tls-key', served.keyFile, '--tls-cert', served.certFile, ...workers]);
+      const port = await servingPort(server, 60_000, 'https');
+      assert.equal((await requestOnNewConnection(port, '/', { ca: served.cert })).fingerprint, served.fingerprint);
+
+      renewInPlace(served, renewed);
+      server.signal('SIGHUP');
+      await server.waitFor(/^TLS reloaded: new connections get the renewed certificate/m, 15_000);
+      for (let i = 0; i < 4; i++) assert.equal((await answerTrusting(port, renewed.cert)).fingerprint, renewed.fingerprint);
+
+      rmSync(served.certFile);
+      server.signal('SIGHUP');
+      const failed = workers.length > 0 ? 'the workers keep their certificate' : 'still serving the previous certificate';
+      await server.waitFor(new RegExp(`^signwire serve: TLS reload failed, ${failed}: cannot read ${escape(served.certFile)}: ENOENT$`, 'm'), 15_000);
+      assert.equal((await answerTrusting(port, renewed.cert)).fingerprint, renewed.fingerprint);
+
+      server.signal('SIGTERM');
+      assert.deepEqual(await server.exited(15_000), { code: 0, signal: null });
+      assert.equal(server.stderr.split('\n').filter((line) => line !== '').length, 1, server.stderr);
+    });
+  }
+});
+
+/** An answer over a new connection that trusts only `ca`; a worker still applying a renewal is retried (bounded: 3 s). */
+async function answerTrusting(port: number, ca: Buffer): ReturnType<typeof requestOnNewConnection> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await requestOnNewConnection(port, '/', { ca });
+    } catch (error) {
+      if (attempt >= 60) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}

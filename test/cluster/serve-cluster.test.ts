@@ -43,6 +43,7 @@ describe('serveCluster() with two workers', { timeout: 120_000 }, () => {
     const { cluster, info } = await startCluster(t, { APP_MODULE: fixture('cluster-app.ts') });
     assert.equal(info.workers, 2);
     assert.equal(info.balancing, 'round-robin');
+    assert.equal(info.tls, false);
     assert.equal(new Set(info.pids).size, 2);
     assert.deepEqual(await pidsAnswering(info.port, 6, (_, pid) => pid), new Set(info.pids));
     cluster.signal('SIGTERM');
@@ -110,6 +111,7 @@ describe('serveCluster() with tls', { timeout: 120_000 }, () => {
     if (!requireBinary(t, 'openssl')) return;
     const certificate = await selfSigned(t);
     const { cluster, info } = await startCluster(t, { APP_MODULE: fixture('cluster-app.ts'), TLS_KEY: certificate.keyFile, TLS_CERT: certificate.certFile });
+    assert.equal(info.tls, true);
     const answered = new Set<number>();
     for (let i = 0; i < 20 && answered.size < 2; i++) {
       const answer = await requestOnNewConnection(info.port, '/', { ca: certificate.cert });

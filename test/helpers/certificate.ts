@@ -3,7 +3,7 @@
  * the HTTPS tests (callers first check `requireBinary(t, 'openssl')`).
  */
 import { X509Certificate } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { TestContext } from 'node:test';
 import { run, tempDir } from './clients.ts';
@@ -35,4 +35,15 @@ export async function selfSigned(t: TestContext): Promise<Certificate> {
   ]);
   const cert = readFileSync(certFile);
   return { key: readFileSync(keyFile), cert, keyFile, certFile, fingerprint: new X509Certificate(cert).fingerprint256 };
+}
+
+/**
+ * Puts `renewed`'s key and certificate in place of `current`'s files (a certificate renewal as a server sees it).
+ *
+ * @example
+ * renewInPlace(served, renewed); // then SIGHUP the server
+ */
+export function renewInPlace(current: Certificate, renewed: Certificate): void {
+  copyFileSync(renewed.keyFile, current.keyFile);
+  copyFileSync(renewed.certFile, current.certFile);
 }
