@@ -76,8 +76,10 @@ export class Server implements ConnectionHost {
     this.#net =
       options.tls === undefined
         ? net.createServer({ allowHalfOpen: true, noDelay: true }, accept)
-        : secureServer(options.tls, accept);
+        : secureServer(handshakeBounded(options.tls, this.limits), accept);
     this.#net.on('tlsClientError', (_error: Error, socket: net.Socket) => socket.destroy());
+    // Sockets still in their TLS handshake are not connections of ours yet: net's own count bounds them too.
+    if (options.tls !== undefined) this.#net.maxConnections = this.limits.maxConnections;
   }
 
   get draining(): boolean {
@@ -221,6 +223,15 @@ export function createServer(handler: Handler, options: ServerOptions = {}): Ser
 /** What a persistent response says about staying open: `Keep-Alive: timeout=` in whole seconds, none when no timeout is set. */
 function keepAliveLines(timeoutMs: number): string {
   return timeoutMs > 0 ? `Connection: keep-alive\r\nKeep-Alive: timeout=${Math.floor(timeoutMs / 1000)}\r\n` : 'Connection: keep-alive\r\n';
+}
+
+/**
+ * The TLS handshake, like a request head, must end within `headersTimeoutMs` (Node's own default, 120 s,
+ * applies when that is 0); a `handshakeTimeout` of the caller's wins.
+ */
+function handshakeBounded(options: tls.TlsOptions, limits: Limits): tls.TlsOptions {
+  if (options.handshakeTimeout !== undefined || limits.headersTimeoutMs === 0) return options;
+  return { ...options, handshakeTimeout: limits.headersTimeoutMs };
 }
 
 /**

@@ -4,16 +4,20 @@
  * rejects the certificate does) is closed at once: no descriptor stays open
  * and `server.close()` resolves. After the handshake a connection is
  * half-open like a plain one: a client that ends its side after its request
- * still gets the answer. Certificates are made by openssl.
+ * still gets the answer. The handshake is bounded like a request head: in
+ * time (`headersTimeoutMs`) and in number (`maxConnections`). Certificates
+ * are made by openssl.
  */
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { existsSync, readdirSync } from 'node:fs';
 import https from 'node:https';
+import net from 'node:net';
 import { test } from 'node:test';
 import tls from 'node:tls';
 import { selfSigned } from '../helpers/certificate.ts';
 import { requireBinary } from '../helpers/clients.ts';
+import { requestOnNewConnection } from '../helpers/cluster-process.ts';
 import { startServer } from '../helpers/server.ts';
 
 /** A GET over a new connection trusting only `ca`; resolves with the error when the client refuses the server. */
@@ -65,4 +69,31 @@ test('a client that ends its side after its request still gets the answer over T
   assert.match(text, /^HTTP\/1\.1 200 OK\r\n/);
   assert.match(text, /\r\nConnection: close\r\n/);
   assert.ok(text.endsWith('\r\n\r\ngot hello'), text);
+});
+
+test('a TLS handshake must end within headersTimeoutMs: a client that connects and sends nothing is closed', async (t) => {
+  if (!requireBinary(t, 'openssl')) return;
+  const { key, cert } = await selfSigned(t);
+  const server = await startServer(t, (_req, res) => res.end('hello'), { tls: { key, cert }, limits: { headersTimeoutMs: 300 } });
+  const silent = net.connect(server.port, '127.0.0.1');
+  t.after(() => silent.destroy());
+  silent.on('error', () => {});
+  const started = Date.now();
+  await once(silent, 'close');
+  const waited = Date.now() - started;
+  assert.ok(waited >= 250 && waited < 5_000, `closed after ${waited} ms`);
+});
+
+test('over HTTPS, connections still in their handshake count toward maxConnections', async (t) => {
+  if (!requireBinary(t, 'openssl')) return;
+  const { key, cert } = await selfSigned(t);
+  const server = await startServer(t, (_req, res) => res.end('hello'), { tls: { key, cert }, limits: { maxConnections: 2 } });
+  const silent = [net.connect(server.port, '127.0.0.1'), net.connect(server.port, '127.0.0.1')];
+  t.after(() => silent.forEach((socket) => socket.destroy()));
+  await Promise.all(silent.map((socket) => once(socket, 'connect')));
+  await new Promise((resolve) => setTimeout(resolve, 100)); // both accepted by the server
+  await assert.rejects(requestOnNewConnection(server.port, '/', { ca: cert }), /socket hang up|ECONNRESET|disconnected/);
+  silent[0]!.destroy();
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  assert.equal((await requestOnNewConnection(server.port, '/', { ca: cert })).body, 'hello');
 });
