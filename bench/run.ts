@@ -89,31 +89,52 @@ function warnIfBusy(): void {
 }
 
 /** A non-2xx answer means the server is not doing what the scenario measures: stop, loudly. */
-function requireSuccess(server: ServerEntry, scenario: Scenario, wrk: WrkResult, run: string, seconds: number): WrkResult {
+function requireSuccess(server: ServerEntry, scenario: Scenario, wrk: WrkResult, run: string, seconds: number, signed?: SignedRequests): WrkResult {
+  // Only a server that verifies refuses repeats; one that ignores signatures may run past the end of the file.
+  if (server.verifiesSignatures === true && signed?.ranOut(wrk.requests, seconds) === true) throw new RanOut(wrk.requests, seconds);
   if (wrk.non2xx === 0) return wrk;
-  const signed = scenario.presigned === undefined ? 0 : scenario.presigned.rate * seconds;
-  const replays = wrk.requests > signed && signed > 0
-    ? ` (wrk sent more than the ${signed} requests signed for the run, so nonces repeated: raise presigned.rate in bench/catalog.ts)`
-    : '';
   throw new Error(
     `${server.label} gave ${wrk.non2xx} non-2xx answers of ${wrk.requests} to ${scenario.path} in the ${run} ` +
-      `run of scenario ${scenario.name}; fix the server or the scenario${replays}`,
+      `run of scenario ${scenario.name}; fix the server or the scenario`,
   );
 }
 
+/** A run sent more presigned requests than its file held: the rest were repeats, which a verifying server refuses. */
+class RanOut extends Error {
+  constructor(requests: number, seconds: number) {
+    super(`${requests.toLocaleString('en-US')} requests in ${seconds} s ran past the end of the presigned file`);
+  }
+}
+
+/** Times a measurement is signed again at a higher rate and repeated before the harness gives up. */
+const MAX_RESIGNS = 4;
+
 /**
  * One measurement: a fresh server, its answer checked, a warm-up run, the
- * measured run, the server's CPU time in it. With `signed` files, each run
- * sends its own file of presigned requests.
+ * measured run, the server's CPU time in it. With `signed` requests, each run
+ * sends its own file of them; a run that exhausts its file is signed again,
+ * at a higher rate, and measured again.
  */
-async function measure(server: ServerEntry, scenario: Scenario, duration: number, warmup: number, signed?: SignedFiles) {
+async function measure(server: ServerEntry, scenario: Scenario, duration: number, warmup: number, signed?: SignedRequests) {
+  for (let resigns = 0; ; resigns++) {
+    const files = await signed?.files(warmup, duration);
+    try {
+      return await measureOnce(server, scenario, duration, warmup, files, signed);
+    } catch (error) {
+      if (!(error instanceof RanOut) || resigns === MAX_RESIGNS) throw error;
+      console.log(`${server.label}: ${error.message}; measuring again on requests signed at ${signed!.rate.toLocaleString('en-US')}/s`);
+    }
+  }
+}
+
+async function measureOnce(server: ServerEntry, scenario: Scenario, duration: number, warmup: number, files?: SignedFiles, signed?: SignedRequests) {
   const { child, port } = await startServer(server);
   try {
     await checkAnswer(scenario, server, port);
-    const [warmArgs, measuredArgs] = signed === undefined ? [] : [[signed.warmup], [signed.measured]];
-    const warm = requireSuccess(server, scenario, await runWrk(scenario, port, warmup, warmArgs), 'warm-up', warmup);
+    const [warmArgs, measuredArgs] = files === undefined ? [] : [[files.warmup], [files.measured]];
+    const warm = requireSuccess(server, scenario, await runWrk(scenario, port, warmup, warmArgs), 'warm-up', warmup, signed);
     const [before, start] = [await schedTimes(child.pid), performance.now()];
-    const wrk = requireSuccess(server, scenario, await runWrk(scenario, port, duration, measuredArgs), 'measured', duration);
+    const wrk = requireSuccess(server, scenario, await runWrk(scenario, port, duration, measuredArgs), 'measured', duration, signed);
     const [after, seconds] = [await schedTimes(child.pid), (performance.now() - start) / 1000];
     const cpuShare = (after.cpuS - before.cpuS) / seconds;
     return { warm, result: { wrk, cpuShare, waitShare: (after.waitS - before.waitS) / seconds } };
@@ -156,8 +177,7 @@ async function throughput(opts: ReturnType<typeof options>): Promise<Map<string,
       const servers = lineup.get(scenario.name)!;
       const order = servers.map((_, i) => servers[(i + round) % servers.length]!);
       for (const server of order) {
-        const files = await signed.get(scenario.name)?.files(opts.warmup, opts.duration);
-        const { warm, result } = await measure(server, scenario, opts.duration, opts.warmup, files);
+        const { warm, result } = await measure(server, scenario, opts.duration, opts.warmup, signed.get(scenario.name));
         runs.get(scenario.name)!.get(server.name)!.push(result);
         warmErrors.set(server.name, (warmErrors.get(server.name) ?? 0) + warm.socketErrors);
         logRun(`[${String(++done).padStart(String(total).length)}/${total}] round ${round + 1}`, scenario, server, result);

@@ -13,6 +13,10 @@
  *   fresh server with an empty nonce store, so the same files serve the next.
  * - Servers accept `created` within ±300 s of their clock: a batch is signed
  *   again when it would be older than USABLE_S by the end of the next run.
+ * - A file a server answers faster than it was signed for runs out, and its
+ *   repeats are refused by a server that verifies: `ranOut` tells, and raises
+ *   the rate of the batches signed from then on, so the harness can sign
+ *   again and measure again.
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import { open } from 'node:fs/promises';
@@ -29,6 +33,11 @@ export const AUTHORITY = 'api.example.com';
 const USABLE_S = 240;
 /** Requests signed at once: WebCrypto runs them on the thread pool. */
 const CONCURRENCY = 256;
+/** A run that used more of its file than this share signs the next batches at GROWTH × the rate it saw. */
+const NEAR_END = 0.8;
+const GROWTH = 1.5;
+/** Rates are rounded up to a multiple of this, to read well in the log. */
+const RATE_STEP = 10_000;
 
 /** The header fields of a signed POST of `body` to `path`, as node:http sends them. */
 export async function signedHeaders(path: string, body: string): Promise<Record<string, string>> {
@@ -65,15 +74,37 @@ export interface SignedFiles {
 /** The batches of one scenario, signed again when stale; `dispose()` removes their files. */
 export class SignedRequests {
   readonly #path: string;
-  readonly #presigned: Presigned;
+  readonly #body: string;
   readonly #dir: string;
+  /** Requests per second of run that the current and next batches hold: the scenario's rate, raised by `ranOut`. */
+  #rate: number;
   #signedAt = Number.NEGATIVE_INFINITY;
 
   constructor(name: string, path: string, presigned: Presigned) {
     this.#path = path;
     if (presigned.body.includes('\n')) throw new Error(`scenario ${name}: the signed body must be one line`);
-    this.#presigned = presigned;
+    this.#body = presigned.body;
+    this.#rate = presigned.rate;
     this.#dir = join(tmpdir(), `signwire-bench-${process.pid}-${name}`);
+  }
+
+  /** Requests per second of run that the files hold. */
+  get rate(): number {
+    return this.#rate;
+  }
+
+  /**
+   * Whether a run of `seconds` that sent `requests` ran out of its file (the
+   * requests past its end were repeats). A run that came near the end raises
+   * the rate, and the next `files()` signs a new batch at it.
+   */
+  ranOut(requests: number, seconds: number): boolean {
+    const ranOut = requests > this.#rate * seconds;
+    if (requests > this.#rate * seconds * NEAR_END) {
+      this.#rate = Math.ceil((GROWTH * requests) / seconds / RATE_STEP) * RATE_STEP;
+      this.#signedAt = Number.NEGATIVE_INFINITY;
+    }
+    return ranOut;
   }
 
   /** Files for a warm-up of `warmupS` and a run of `durationS` seconds, signed within the last USABLE_S. */
@@ -81,7 +112,7 @@ export class SignedRequests {
     const files = { warmup: join(this.#dir, 'warmup.txt'), measured: join(this.#dir, 'measured.txt') };
     if (Date.now() + (warmupS + durationS) * 1000 <= this.#signedAt + USABLE_S * 1000) return files;
     mkdirSync(this.#dir, { recursive: true });
-    const { rate } = this.#presigned;
+    const rate = this.#rate;
     const count = rate * (warmupS + durationS);
     process.stdout.write(`signing ${count.toLocaleString('en-US')} requests for wrk (${rate.toLocaleString('en-US')}/s of run) … `);
     const started = performance.now();
@@ -98,7 +129,7 @@ export class SignedRequests {
 
   /** The format scripts/signed-post.lua reads: common fields, a blank line, the body, one line of signature fields per request. */
   async #write(file: string, count: number): Promise<void> {
-    const { body } = this.#presigned;
+    const body = this.#body;
     const common = commonFields();
     const out = await open(file, 'w');
     try {
