@@ -108,9 +108,10 @@ export class Server implements ConnectionHost {
    * keep the one they were made with. Takes what `tls.createSecureContext`
    * does (`key`, `cert`, `ca`, `passphrase`, `minVersion`, …) and, as Node's
    * `setSecureContext`, replaces them all: give again those the server was
-   * created with (an option left out returns to its default). Throws `ERR_INVALID_OPTION`,
-   * and keeps serving the old material, when the server does not serve HTTPS
-   * or the new options cannot (as `createServer`'s `tls` is checked).
+   * created with (an option left out returns to its default). Throws
+   * `ERR_INVALID_OPTION`, and keeps serving the old material, when the server
+   * does not serve HTTPS or the new options cannot (as `createServer`'s `tls`
+   * is checked).
    *
    * @example
    * process.on('SIGHUP', () => server.setSecureContext({ key: readFileSync('key.pem'), cert: readFileSync('cert.pem') }));
