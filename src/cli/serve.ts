@@ -20,6 +20,7 @@
  * failing), 2 usage error.
  */
 import cluster from 'node:cluster';
+import { coalesced } from '../coalesced.ts';
 import { EXIT_CODES, type ClusterInfo } from '../cluster/options.ts';
 import { serveCluster } from '../cluster/serve-cluster.ts';
 import { tlsRefusal, type ClusterTlsOptions } from '../cluster/tls-options.ts';
@@ -104,22 +105,16 @@ async function readTlsFiles(files: TlsFiles): Promise<ClusterTlsOptions> {
   return tls;
 }
 
-/** SIGHUP: the files read again and given to `apply`, one reload at a time; returns what stops it. */
+/** SIGHUP: the files read again and given to `apply`, one reload at a time (see coalesced.ts); returns what stops it. */
 function reloadOnHangUp(files: TlsFiles, apply: (tls: ClusterTlsOptions) => void): () => void {
-  let reloading = false;
-  const reload = async (): Promise<void> => {
-    if (reloading) return;
-    reloading = true;
+  const onHangUp = coalesced(async () => {
     try {
       apply(await readTlsFiles(files));
       console.log('TLS reloaded: new connections get the renewed certificate');
     } catch (error) {
       console.error(`signwire serve: TLS reload failed, still serving the previous certificate: ${(error as Error).message}`);
-    } finally {
-      reloading = false;
     }
-  };
-  const onHangUp = (): void => void reload();
+  });
   process.on('SIGHUP', onHangUp);
   return () => process.off('SIGHUP', onHangUp);
 }

@@ -10,12 +10,14 @@
  * With `reloadTls` (HTTPS), SIGHUP renews the certificate: the primary asks
  * for the new options and sends them to every worker (a "tls" message, as at
  * start), and a worker forked later receives them too. A reload that fails
- * is logged, and the workers keep the options they have.
+ * is logged, and the workers keep the options they have. A SIGHUP during a
+ * reload makes one more reload after it (see coalesced.ts).
  *
  * Repeated signals are ignored, not escalated: `npm start` and a terminal's
  * Ctrl-C can each deliver one, and the hard deadline bounds the wait anyway.
  */
 import cluster, { type Worker } from 'node:cluster';
+import { coalesced } from '../coalesced.ts';
 import type { Balancing } from './balancing.ts';
 import { isWorkerMessage, WORKER_ENV, type PrimaryMessage, type WorkerConfig } from './messages.ts';
 import { MetricsGatherer, type GatherPeer } from './metrics-gather.ts';
@@ -64,7 +66,6 @@ class Primary {
   readonly #gatherer = new MetricsGatherer();
   /** The TLS options workers are given: the settings' own until a reload replaces them. */
   #tls: EncodedTls | undefined;
-  #reloading = false;
   #ready = false;
   #stopping = false;
   #exitCode: number = EXIT_CODES.ok;
@@ -83,7 +84,7 @@ class Primary {
     if (this.#settings.module !== undefined) cluster.setupPrimary({ exec: this.#settings.module.exec, args: [] });
     const stop = (signal: NodeJS.Signals) => () => this.#stop(signal);
     const [onTerm, onInt, onAbort] = [stop('SIGTERM'), stop('SIGINT'), stop('SIGTERM')];
-    const onHup = (): void => void this.#reloadTls();
+    const onHup = coalesced(() => this.#reloadTls());
     process.on('SIGTERM', onTerm).on('SIGINT', onInt);
     if (this.#settings.reloadTls !== undefined) process.on('SIGHUP', onHup);
     this.#settings.signal?.addEventListener('abort', onAbort, { once: true });
@@ -161,19 +162,16 @@ class Primary {
     if (tls !== undefined && worker.isConnected()) worker.send({ signwire: 'tls', options: tls } satisfies PrimaryMessage);
   }
 
-  /** SIGHUP: new TLS options for every worker; one reload at a time (a signal during one is ignored). */
+  /** SIGHUP: new TLS options for every worker (one reload at a time: `run` makes it `coalesced`). */
   async #reloadTls(): Promise<void> {
     const { reloadTls, log } = this.#settings;
-    if (reloadTls === undefined || this.#reloading || this.#stopping) return;
-    this.#reloading = true;
+    if (reloadTls === undefined || this.#stopping) return;
     try {
       this.#tls = await reloadTls();
     } catch (error) {
       const reason = (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, ' ');
       log(`TLS reload failed, the workers keep their certificate: ${reason}`, 'error');
       return;
-    } finally {
-      this.#reloading = false;
     }
     for (const worker of this.#workers.values()) this.#sendTls(worker);
     log(`TLS reloaded: new connections get the renewed certificate (${this.#workers.size} worker${this.#workers.size === 1 ? '' : 's'})`, 'info');

@@ -74,6 +74,25 @@ describe('serveCluster() reloadTls on SIGHUP', { timeout: 120_000 }, () => {
     assert.deepEqual(await cluster.exited(15_000), { code: 0, signal: null });
   });
 
+  test('a SIGHUP during a reload → one more reload after it: the workers end up with the files as they are after the last signal', async (t) => {
+    if (!requireBinary(t, 'openssl')) return;
+    const [served, second, third] = [await selfSigned(t), await selfSigned(t), await selfSigned(t)];
+    const { cluster, info } = await startCluster(t, { TLS_KEY: served.keyFile, TLS_CERT: served.certFile, RELOAD_DELAY_MS: '1000' });
+    renewInPlace(served, second);
+    cluster.signal('SIGHUP');
+    await cluster.waitFor(/^reloadTls read the files$/m, 15_000);
+    // The first reload has read `second` and holds it for a second: renewed again meanwhile, and signalled.
+    renewInPlace(served, third);
+    cluster.signal('SIGHUP');
+    await cluster.waitFor(/TLS reloaded[^]*TLS reloaded/, 15_000);
+    assert.equal(cluster.stdout.match(/^reloadTls read the files$/gm)?.length, 2, 'two signals during one reload would make two reloads, not three');
+    const seen = await fingerprintsByPid(info.port, third.cert, info.pids);
+    assert.deepEqual(new Set(seen.keys()), new Set(info.pids));
+    assert.deepEqual([...seen.values()], [new Set([third.fingerprint]), new Set([third.fingerprint])]);
+    cluster.signal('SIGTERM');
+    assert.deepEqual(await cluster.exited(15_000), { code: 0, signal: null });
+  });
+
   test('a renewed key that does not match → one line on stderr, the workers keep their certificate', async (t) => {
     if (!requireBinary(t, 'openssl')) return;
     const [served, other] = [await selfSigned(t), await selfSigned(t)];
