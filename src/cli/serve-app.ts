@@ -12,6 +12,7 @@ import { DEMO_KEYS_FILE, ensureDemoKeys, type DemoKeys } from '../demo/demo-keys
 import { SignwireError } from '../errors.ts';
 import { loadKeys } from '../sign/keys/load-keys.ts';
 import { RedisNonceStore } from '../sign/replay/redis.ts';
+import { shellQuote } from './curl-command.ts';
 import type { ServeOptions } from './serve-args.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -53,8 +54,19 @@ export async function bannerLines(options: ServeOptions): Promise<string[]> {
     `${demoKeys.created ? 'Created' : 'Using'} the demo key "${demoKeys.keyId}" in ${demoKeys.path}`,
     `Playground: {base}/`,
     `Try a signed request:`,
-    `  npx signwire request {base}/api/whoami --key-id ${demoKeys.keyId} --keys ${demoKeys.path}`,
+    `  ${trustServedCertificate(options)}npx signwire request {base}/api/whoami --key-id ${demoKeys.keyId} --keys ${shellQuote(demoKeys.path)}`,
   ];
+}
+
+/**
+ * Over HTTPS, what makes the suggested request trust the served certificate
+ * (a self-signed one, as a demo's usually is): Node's fetch takes no CA of
+ * its own, but reads NODE_EXTRA_CA_CERTS at start. Nothing for plain HTTP,
+ * or for a certificate read from stdin (no file to name).
+ */
+function trustServedCertificate(options: ServeOptions): string {
+  if (options.tls === undefined || options.tls.cert === '-') return '';
+  return `NODE_EXTRA_CA_CERTS=${shellQuote(options.tls.cert)} `;
 }
 
 async function demoApp(options: ServeOptions, nonces: RedisNonceStore | undefined): Promise<App> {

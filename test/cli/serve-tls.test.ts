@@ -1,20 +1,22 @@
 /**
  * `signwire serve --tls-key FILE --tls-cert FILE`: HTTPS with the given
  * certificate (made by openssl), from one process and from `--workers 2`,
- * with "Serving HTTPS on https://…" in the banner; one flag without the
+ * with "Serving HTTPS on https://…" in the banner and a suggested signed
+ * request that trusts the certificate; one flag without the
  * other or an unreadable file is a usage error (exit 2), a key Node refuses
  * one line and exit 1, never a stack trace. SIGHUP renews the certificate
  * from the files, with and without workers; files that cannot serve leave
  * the certificate being served.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { renewInPlace, selfSigned } from '../helpers/certificate.ts';
 import { requireBinary, tempDir } from '../helpers/clients.ts';
-import { requestOnNewConnection, servingPort, startCli } from '../helpers/cluster-process.ts';
+import { CLI_SOURCE, requestOnNewConnection, servingPort, startCli } from '../helpers/cluster-process.ts';
 import { runCli } from './run-cli.ts';
 
 const APP = fileURLToPath(new URL('../fixtures/cluster-app.ts', import.meta.url));
@@ -62,17 +64,21 @@ describe('--tls-key and --tls-cert: a key Node refuses', { timeout: 120_000 }, (
 });
 
 describe('serve over HTTPS', { timeout: 120_000 }, () => {
-  test('one process, the demo: the banner says https, the playground answers with the given certificate; SIGTERM → exit 0', async (t) => {
+  test('one process, the demo: the banner says https, the playground answers with the given certificate, the suggested request trusts it; SIGTERM → exit 0', async (t) => {
     if (!requireBinary(t, 'openssl')) return;
     const certificate = await selfSigned(t);
     const keys = path.join(tempDir(t), 'demo.keys.json');
     const server = startCli(t, ['serve', '--port', '0', '--keys', keys, '--quiet', '--tls-key', certificate.keyFile, '--tls-cert', certificate.certFile]);
     const port = await servingPort(server, 60_000, 'https');
-    await server.waitFor(new RegExp(`signwire request https://127\\.0\\.0\\.1:${port}/api/whoami`), 10_000);
+    const [, printed] = await server.waitFor(new RegExp(`^  (NODE_EXTRA_CA_CERTS=\\S+ npx signwire request https://127\\.0\\.0\\.1:${port}/api/whoami .*)$`, 'm'), 10_000);
     assert.match(server.stdout, new RegExp(`^Playground: https://127\\.0\\.0\\.1:${port}/$`, 'm'));
     const answer = await requestOnNewConnection(port, '/hello', { ca: certificate.cert });
     assert.equal(answer.body, 'Hello, World!');
     assert.equal(answer.fingerprint, certificate.fingerprint);
+    // Pasted as printed (the CLI run from the source rather than through npx): a signed answer over HTTPS.
+    const pasted = printed!.replace('npx signwire', `"${process.execPath}" --import tsx "${CLI_SOURCE}"`);
+    const whoami = JSON.parse(execFileSync('bash', ['-c', pasted], { encoding: 'utf8', timeout: 60_000 })) as { keyId: string };
+    assert.equal(whoami.keyId, 'demo');
     server.signal('SIGTERM');
     assert.deepEqual(await server.exited(15_000), { code: 0, signal: null });
     assert.equal(server.stderr, '');
