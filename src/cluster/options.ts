@@ -53,7 +53,8 @@ export interface ClusterOptions {
    * A renewed certificate without a restart: called in the primary on SIGHUP, it gives the new TLS options
    * (re-read the PEM files). They are checked as `tls` is and sent to every worker, which serves new
    * connections with them; open connections keep theirs. Options that fail the check (or a function that
-   * throws) are logged, and the workers keep the ones they have. Needs `tls`.
+   * throws) are logged, and the workers keep the ones they have. One call at a time: a SIGHUP during one
+   * makes one more call after it. Needs `tls`.
    */
   readonly reloadTls?: () => ClusterTlsOptions | Promise<ClusterTlsOptions>;
   /** How connections are spread (default `'auto'`); see balancing.ts. */
