@@ -16,7 +16,7 @@ import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { renewInPlace, selfSigned } from '../helpers/certificate.ts';
 import { requireBinary, tempDir } from '../helpers/clients.ts';
-import { CLI_SOURCE, requestOnNewConnection, servingPort, startCli } from '../helpers/cluster-process.ts';
+import { CLI_SOURCE, requestOnNewConnection, requestTrusting, servingPort, startCli } from '../helpers/cluster-process.ts';
 import { runCli } from './run-cli.ts';
 
 const APP = fileURLToPath(new URL('../fixtures/cluster-app.ts', import.meta.url));
@@ -115,13 +115,13 @@ describe('serve over HTTPS: SIGHUP renews the certificate', { timeout: 120_000 }
       renewInPlace(served, renewed);
       server.signal('SIGHUP');
       await server.waitFor(/^TLS reloaded: new connections get the renewed certificate/m, 15_000);
-      for (let i = 0; i < 4; i++) assert.equal((await answerTrusting(port, renewed.cert)).fingerprint, renewed.fingerprint);
+      for (let i = 0; i < 4; i++) assert.equal((await requestTrusting(port, renewed.cert)).fingerprint, renewed.fingerprint);
 
       rmSync(served.certFile);
       server.signal('SIGHUP');
       const failed = workers.length > 0 ? 'the workers keep their certificate' : 'still serving the previous certificate';
       await server.waitFor(new RegExp(`^signwire serve: TLS reload failed, ${failed}: cannot read ${escape(served.certFile)}: ENOENT$`, 'm'), 15_000);
-      assert.equal((await answerTrusting(port, renewed.cert)).fingerprint, renewed.fingerprint);
+      assert.equal((await requestTrusting(port, renewed.cert)).fingerprint, renewed.fingerprint);
 
       server.signal('SIGTERM');
       assert.deepEqual(await server.exited(15_000), { code: 0, signal: null });
@@ -129,18 +129,6 @@ describe('serve over HTTPS: SIGHUP renews the certificate', { timeout: 120_000 }
     });
   }
 });
-
-/** An answer over a new connection that trusts only `ca`; a worker still applying a renewal is retried (bounded: 3 s). */
-async function answerTrusting(port: number, ca: Buffer): ReturnType<typeof requestOnNewConnection> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await requestOnNewConnection(port, '/', { ca });
-    } catch (error) {
-      if (attempt >= 60) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-}
 
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { App, serveCluster, type ClusterInfo } from '../../src/index.ts';
 import { renewInPlace, selfSigned } from '../helpers/certificate.ts';
 import { requireBinary } from '../helpers/clients.ts';
-import { NodeProcess, requestOnNewConnection } from '../helpers/cluster-process.ts';
+import { NodeProcess, requestOnNewConnection, requestTrusting } from '../helpers/cluster-process.ts';
 
 const fixture = (name: string): string => fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
 
@@ -25,17 +25,13 @@ async function startCluster(t: TestContext, env: NodeJS.ProcessEnv): Promise<{ c
 
 /**
  * The fingerprints each pid presented over new connections that trust only `ca`, until every one of `pids`
- * answered (at most 60 requests). A handshake that fails (a worker serving another certificate) is retried
- * 50 ms later, so a worker that applies a renewal a moment after the primary logged it is waited for.
+ * answered (at most 60 requests). A failed handshake (a worker serving another certificate) is retried
+ * (`requestTrusting`), so a worker that applies a renewal a moment after the primary logged it is waited for.
  */
 async function fingerprintsByPid(port: number, ca: Buffer, pids: readonly number[]): Promise<Map<number, Set<string>>> {
   const seen = new Map<number, Set<string>>();
   for (let i = 0; i < 60 && !pids.every((pid) => seen.has(pid)); i++) {
-    const answer = await requestOnNewConnection(port, '/', { ca }).catch(() => undefined);
-    if (answer === undefined) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      continue;
-    }
+    const answer = await requestTrusting(port, ca);
     assert.equal(answer.status, 200);
     seen.set(answer.pid, (seen.get(answer.pid) ?? new Set()).add(answer.fingerprint ?? ''));
   }

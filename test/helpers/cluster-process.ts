@@ -132,6 +132,21 @@ export function requestOnNewConnection(
   });
 }
 
+/**
+ * `GET path` over a new HTTPS connection that trusts only `ca`, retried every 50 ms while the handshake or
+ * the request fails (a worker still applying a renewed certificate), at most 60 times (3 s); then the last error.
+ */
+export async function requestTrusting(port: number, ca: Buffer, path = '/'): Promise<Answer> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await requestOnNewConnection(port, path, { ca });
+    } catch (error) {
+      if (attempt >= 60) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}
+
 function errorCode(body: string): string | undefined {
   try {
     return (JSON.parse(body) as { error?: { code?: string } }).error?.code;
